@@ -1,0 +1,214 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.download_link import DownloadLink
+from ...models.error import Error
+from ...types import Response
+
+
+def _get_kwargs(
+    attachment_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/attachments/2023-03/{attachment_id}/download-link".format(
+            attachment_id=quote(str(attachment_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> DownloadLink | Error | None:
+    if response.status_code == 200:
+        response_200 = DownloadLink.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 423:
+        response_423 = Error.from_dict(response.json())
+
+        return response_423
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Error.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 502:
+        response_502 = Error.from_dict(response.json())
+
+        return response_502
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 504:
+        response_504 = Error.from_dict(response.json())
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[DownloadLink | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    attachment_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[DownloadLink | Error]:
+    """Get the attachment download link
+
+     Generates a temporary download link (valid for 10 minutes).
+
+    Args:
+        attachment_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DownloadLink | Error]
+    """
+
+    kwargs = _get_kwargs(
+        attachment_id=attachment_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    attachment_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> DownloadLink | Error | None:
+    """Get the attachment download link
+
+     Generates a temporary download link (valid for 10 minutes).
+
+    Args:
+        attachment_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DownloadLink | Error
+    """
+
+    return sync_detailed(
+        attachment_id=attachment_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    attachment_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[DownloadLink | Error]:
+    """Get the attachment download link
+
+     Generates a temporary download link (valid for 10 minutes).
+
+    Args:
+        attachment_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DownloadLink | Error]
+    """
+
+    kwargs = _get_kwargs(
+        attachment_id=attachment_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    attachment_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> DownloadLink | Error | None:
+    """Get the attachment download link
+
+     Generates a temporary download link (valid for 10 minutes).
+
+    Args:
+        attachment_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DownloadLink | Error
+    """
+
+    return (
+        await asyncio_detailed(
+            attachment_id=attachment_id,
+            client=client,
+        )
+    ).parsed

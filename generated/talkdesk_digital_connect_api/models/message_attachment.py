@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="MessageAttachment")
+
+
+@_attrs_define
+class MessageAttachment:
+    """A reference to an attachment. Only `id` is required here: it is what links the message to the
+    attachment; the page shows the other fields by example only. Note `size` is a string.
+
+    """
+
+    id: str
+    name: str | Unset = UNSET
+    type_: str | Unset = UNSET
+    """ MIME type. """
+    size: str | Unset = UNSET
+    """ Size in bytes, as a decimal string (the documented example sends "1024"). """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        name = self.name
+
+        type_ = self.type_
+
+        size = self.size
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+            }
+        )
+        if name is not UNSET:
+            field_dict["name"] = name
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if size is not UNSET:
+            field_dict["size"] = size
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        name = d.pop("name", UNSET)
+
+        type_ = d.pop("type", UNSET)
+
+        size = d.pop("size", UNSET)
+
+        message_attachment = cls(
+            id=id,
+            name=name,
+            type_=type_,
+            size=size,
+        )
+
+        message_attachment.additional_properties = d
+        return message_attachment
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

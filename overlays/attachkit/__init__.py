@@ -1,0 +1,5 @@
+"""attachkit: typed clients for attachments in customer conversations."""
+
+from ._version import __version__
+
+__all__ = ["__version__"]

@@ -1,0 +1,52 @@
+"""generated/ is exactly what `make regenerate` writes, and the package reaches all three clients."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import regenerate  # noqa: E402
+
+
+def test_committed_generated_matches_a_fresh_regeneration() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "regenerate.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_drift_check_names_the_differing_files(tmp_path: Path) -> None:
+    left, right = tmp_path / "a", tmp_path / "b"
+    for root in (left, right):
+        (root / "pkg" / "models").mkdir(parents=True)
+        (root / "pkg" / "same.py").write_text("x = 1\n")
+        (root / "pkg" / "models" / "m.py").write_text("y = 1\n")
+    (right / "pkg" / "models" / "m.py").write_text("y = 2\n")
+    (right / "pkg" / "extra.py").write_text("")
+    assert regenerate.differences(left, right) == ["pkg/extra.py", "pkg/models/m.py"]
+
+
+def test_generated_clients_have_no_runtime_timeout_default() -> None:
+    """The generated Client defaults to no timeout at all; attachkit must always pass one."""
+    from webex_attachment_actions_api import Client
+
+    assert Client(base_url="http://127.0.0.1")._timeout is None
+
+
+def test_import_attachkit_reaches_all_three_generated_clients() -> None:
+    code = (
+        "import attachkit, talkdesk_attachments_api, talkdesk_digital_connect_api, webex_attachment_actions_api;"
+        "from talkdesk_attachments_api.api.attachments import create_attachment;"
+        "from talkdesk_digital_connect_api.api.conversations import send_message;"
+        "from webex_attachment_actions_api.api.attachment_actions import create_attachment_action;"
+        "print(attachkit.__version__)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd="/")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
