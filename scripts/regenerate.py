@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import json
 import os
 import shutil
 import subprocess
@@ -29,9 +30,12 @@ README = """\
 # generated/
 
 Machine-written by `make regenerate` (scripts/regenerate.py) from `openapi/*.yaml` with the pinned
-openapi-python-client and ruff. Do not edit anything here by hand: change the spec or the generator
-configuration, run `make regenerate`, and commit both. `make test` fails when this folder differs
-from what `make regenerate` would write.
+openapi-python-client and ruff. Each package also carries its spec as `openapi.json`, which the
+overlays read to check arguments before a request is sent.
+
+Do not edit anything here by hand: change the spec or the generator configuration, run
+`make regenerate`, and commit both. `make test` fails when this folder differs from what
+`make regenerate` would write.
 
 | package | spec |
 |---|---|
@@ -45,6 +49,13 @@ def package_name(spec: Path) -> str:
 
 def specs() -> list[Path]:
     return sorted(p for p in SPECS.glob("*.yaml") if p != CONFIG)
+
+
+def load_yaml(spec: Path) -> object:
+    import yaml
+
+    with spec.open() as f:
+        return yaml.safe_load(f)
 
 
 def validate(spec: Path) -> None:
@@ -87,6 +98,9 @@ def generate_into(out: Path) -> None:
         # The post-hooks run ruff inside the package; its cache is not output.
         shutil.rmtree(target / ".ruff_cache", ignore_errors=True)
         (target / "py.typed").write_text("")
+        # The spec itself, as JSON, so the overlays can check arguments against its constraints at run
+        # time with the standard library only (runtime dependencies are httpx and attrs).
+        (target / "openapi.json").write_text(json.dumps(load_yaml(spec), indent=1, sort_keys=True) + "\n")
         rows.append(f"| `{name}` | `openapi/{spec.name}` |")
     (out / "README.md").write_text(README.format(rows="\n".join(rows)))
 

@@ -1,0 +1,172 @@
+"""Authentication as httpx auth flows: Talkdesk client credentials, and static bearer tokens.
+
+`ClientCredentialsAuth` fetches a token from the Talkdesk token endpoint (HTTP Basic client
+authentication, form body), caches it until shortly before `expires_in`, and on a 401 refreshes
+once and resends the request. Refreshing is single-flight: concurrent requests that find the token
+stale wait for one token request instead of each making their own. The token request goes through
+the same transport as API requests, so it is retried and logged the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncGenerator, Generator
+from typing import Final
+
+import httpx
+
+from ._clock import Clock
+from ._retry import IDEMPOTENT_EXTENSION
+from ._vendors import TALKDESK_OAUTH
+from .errors import UnexpectedResponseError, error_from_response
+
+_DEFAULT_LIFETIME: Final = 600.0  # Talkdesk documents ten minutes; used only when `expires_in` is missing
+
+
+class _TokenCache:
+    """The sync/async-neutral part: what to ask for, and what to keep from the answer."""
+
+    def __init__(self, client_id: str, client_secret: str, token_url: str, scope: str | None, clock: Clock) -> None:
+        self._basic = httpx.BasicAuth(client_id, client_secret)
+        self.client_id = client_id
+        self.token_url = token_url
+        self._scope = scope
+        self._clock = clock
+        self._token: str | None = None
+        self._refresh_at = 0.0
+        self.generation = 0  # bumps on every new token; lets a 401 tell whether someone refreshed already
+
+    def current(self) -> str | None:
+        """The cached token while it is fresh, else None."""
+        if self._token is not None and self._clock.monotonic() < self._refresh_at:
+            return self._token
+        return None
+
+    def invalidate(self, generation: int) -> None:
+        """Forget the token that got a 401, unless it was replaced since."""
+        if generation == self.generation:
+            self._token = None
+
+    def token_request(self) -> httpx.Request:
+        data = {"grant_type": "client_credentials"}
+        if self._scope:
+            data["scope"] = self._scope
+        request = httpx.Request(
+            "POST",
+            self.token_url,
+            data=data,
+            headers={"Accept": "application/json"},
+            extensions={IDEMPOTENT_EXTENSION: True},  # asking twice for a token is harmless
+        )
+        # Apply HTTP Basic client authentication without keeping the header anywhere but the request.
+        return next(self._basic.auth_flow(request))
+
+    def accept(self, response: httpx.Response) -> str:
+        """Keep the token from a token-endpoint response, or raise the typed error it amounts to."""
+        if response.status_code != 200:
+            raise error_from_response(TALKDESK_OAUTH, response, now=self._clock.time())
+        try:
+            data = response.json()
+            token = data["access_token"]
+            lifetime = float(data.get("expires_in", _DEFAULT_LIFETIME))
+        except (ValueError, KeyError, TypeError):
+            raise UnexpectedResponseError(
+                status_code=response.status_code,
+                vendor=TALKDESK_OAUTH.name,
+                message="the token endpoint's answer has no usable access_token/expires_in",
+                headers=response.headers,
+                method="POST",
+                url=self.token_url,
+            ) from None
+        if not isinstance(token, str) or not token:
+            raise UnexpectedResponseError(
+                status_code=response.status_code,
+                vendor=TALKDESK_OAUTH.name,
+                message="the token endpoint returned an empty access_token",
+                method="POST",
+                url=self.token_url,
+            )
+        # Refresh a little early so a token does not expire in flight: 10% of its life, at most 30 s.
+        margin = min(30.0, lifetime * 0.1)
+        self._token = token
+        self._refresh_at = self._clock.monotonic() + max(0.0, lifetime - margin)
+        self.generation += 1
+        return token
+
+
+class ClientCredentialsAuth(httpx.Auth):
+    """OAuth 2.0 client credentials for Talkdesk, with caching, refresh on 401 and single-flight refresh."""
+
+    requires_response_body = True
+
+    def __init__(
+        self, *, client_id: str, client_secret: str, token_url: str, clock: Clock, scope: str | None = None
+    ) -> None:
+        self._cache = _TokenCache(client_id, client_secret, token_url, scope, clock)
+        self._lock = threading.Lock()
+        self._alock: asyncio.Lock | None = None
+
+    @property
+    def token_url(self) -> str:
+        return self._cache.token_url
+
+    def __repr__(self) -> str:
+        return f"ClientCredentialsAuth(client_id={self._cache.client_id!r}, token_url={self._cache.token_url!r})"
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        with self._lock:
+            token = self._cache.current()
+            if token is None:
+                token = self._cache.accept((yield self._cache.token_request()))
+            generation = self._cache.generation
+        request.headers["Authorization"] = f"Bearer {token}"
+        response = yield request
+        if response.status_code != 401:
+            return
+        with self._lock:
+            self._cache.invalidate(generation)
+            token = self._cache.current()
+            if token is None:
+                token = self._cache.accept((yield self._cache.token_request()))
+        request.headers["Authorization"] = f"Bearer {token}"
+        yield request
+
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        lock = self._async_lock()
+        async with lock:
+            token = self._cache.current()
+            if token is None:
+                token = self._cache.accept((yield self._cache.token_request()))
+            generation = self._cache.generation
+        request.headers["Authorization"] = f"Bearer {token}"
+        response = yield request
+        if response.status_code != 401:
+            return
+        async with lock:
+            self._cache.invalidate(generation)
+            token = self._cache.current()
+            if token is None:
+                token = self._cache.accept((yield self._cache.token_request()))
+        request.headers["Authorization"] = f"Bearer {token}"
+        yield request
+
+    def _async_lock(self) -> asyncio.Lock:
+        # Created on first use, inside the running loop.
+        if self._alock is None:
+            self._alock = asyncio.Lock()
+        return self._alock
+
+
+class BearerAuth(httpx.Auth):
+    """A fixed bearer token (Webex tokens, or a Talkdesk token obtained elsewhere)."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def __repr__(self) -> str:
+        return "BearerAuth(token=<hidden>)"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        yield request

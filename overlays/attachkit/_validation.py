@@ -1,0 +1,191 @@
+"""Check a call's arguments against the operation's contract in the spec, before anything is sent.
+
+The constraints are read at run time from the spec each generated package carries (`openapi.json`,
+written by `make regenerate`), so a constraint is stated once, in `openapi/*.yaml`. The checker
+understands the JSON Schema keywords our specs use (type, enum, required, properties,
+additionalProperties, items, minLength, maxLength, pattern, minimum, maximum, allOf, $ref); an
+unknown keyword is ignored, not guessed at. Runtime dependencies stay httpx and attrs.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any, Final
+
+from .errors import ValidationError
+
+MISSING: Final[Any] = object()
+
+_TYPES: Final[dict[str, tuple[type, ...]]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list, tuple),
+    "object": (dict,),
+}
+
+
+@functools.cache
+def _spec(package: str) -> dict[str, Any]:
+    text = resources.files(package).joinpath("openapi.json").read_text(encoding="utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _pattern(expr: str) -> re.Pattern[str]:
+    return re.compile(expr)
+
+
+class Contract:
+    """The request side of one operation: its parameters and its JSON body schema."""
+
+    def __init__(self, package: str, operation_id: str) -> None:
+        self._spec = _spec(package)
+        found = None
+        for item in self._spec["paths"].values():
+            for method, op in item.items():
+                if isinstance(op, dict) and op.get("operationId") == operation_id:
+                    params = [*item.get("parameters", []), *op.get("parameters", [])]
+                    found = (method, op, [self._resolve(p) for p in params])
+        if found is None:
+            raise LookupError(f"{operation_id} is not in {package}'s spec")
+        _, op, self._params = found
+        body = op.get("requestBody")
+        media = self._resolve(body)["content"].get("application/json") if body else None
+        self._body_schema: dict[str, Any] | None = media["schema"] if media else None
+        self._body_required = bool(body and self._resolve(body).get("required"))
+
+    def check(
+        self,
+        *,
+        params: Mapping[str, object] | None = None,
+        body: object = MISSING,
+        names: Mapping[str, str] | None = None,
+    ) -> None:
+        """Raise `ValidationError` for the first argument that breaks the contract.
+
+        `params` are path and header values by their spec name; `names` maps spec names (parameters and
+        top-level body fields) to the Python argument names to report.
+        """
+        names = names or {}
+        params = params or {}
+        for param in self._params:
+            name = param["name"]
+            value = params.get(name, MISSING)
+            field = names.get(name, name)
+            if value is MISSING or (value is None and not param.get("required")):
+                if param.get("required"):
+                    raise ValidationError(field, "is required")
+                continue
+            self._validate(param.get("schema", {}), value, field)
+            if param["in"] == "path" and value in {".", ".."}:
+                raise ValidationError(field, "cannot be '.' or '..', which address a different path")
+        if body is MISSING:
+            if self._body_required:
+                raise ValidationError("body", "is required")
+            return
+        if self._body_schema is not None:
+            _check_json(body, "", names)
+            self._validate(self._body_schema, body, "", names)
+
+    def _resolve(self, node: Any) -> Any:
+        while isinstance(node, dict) and "$ref" in node:
+            target: Any = self._spec
+            for part in node["$ref"].removeprefix("#/").split("/"):
+                target = target[part]
+            node = target
+        return node
+
+    def _validate(self, schema: Any, value: Any, path: str, names: Mapping[str, str] | None = None) -> None:
+        schema = self._resolve(schema)
+        if not isinstance(schema, dict):
+            return
+        for part in schema.get("allOf", []):
+            self._validate(part, value, path, names)
+        where = path or "body"
+        if value is None:
+            if schema.get("nullable"):
+                return
+            if "type" in schema:
+                raise ValidationError(where, f"must be {_article(schema['type'])}, not None")
+        kind = schema.get("type")
+        if kind in _TYPES and (not isinstance(value, _TYPES[kind]) or (kind != "boolean" and isinstance(value, bool))):
+            raise ValidationError(where, f"must be {_article(kind)}, not {type(value).__name__}")
+        if "enum" in schema and value not in schema["enum"]:
+            raise ValidationError(where, f"must be one of {', '.join(map(repr, schema['enum']))}, not {value!r}")
+        if isinstance(value, str):
+            if "minLength" in schema and len(value) < schema["minLength"]:
+                raise ValidationError(
+                    where,
+                    "must not be empty"
+                    if schema["minLength"] == 1
+                    else f"must be at least {schema['minLength']} characters",
+                )
+            if "maxLength" in schema and len(value) > schema["maxLength"]:
+                raise ValidationError(where, f"must be at most {schema['maxLength']} characters (got {len(value)})")
+            if "pattern" in schema and not _pattern(schema["pattern"]).search(value):
+                raise ValidationError(where, f"must match {schema['pattern']!r}")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if "minimum" in schema and value < schema["minimum"]:
+                raise ValidationError(where, f"must be at least {schema['minimum']}")
+            if "maximum" in schema and value > schema["maximum"]:
+                raise ValidationError(where, f"must be at most {schema['maximum']}")
+        if isinstance(value, list | tuple) and "items" in schema:
+            for i, item in enumerate(value):
+                self._validate(schema["items"], item, f"{path}[{i}]" if path else f"[{i}]")
+        if isinstance(value, dict):
+            properties = schema.get("properties", {})
+            for key in schema.get("required", []):
+                if key not in value:
+                    raise ValidationError(_join(path, key, names), "is required")
+            for key, item in value.items():
+                field = _join(path, key, names)
+                if key in properties:
+                    self._validate(properties[key], item, field)
+                elif schema.get("additionalProperties") is False:
+                    raise ValidationError(field, "is not a known field")
+                elif isinstance(schema.get("additionalProperties"), dict):
+                    self._validate(schema["additionalProperties"], item, field)
+
+
+def _join(path: str, key: str, names: Mapping[str, str] | None) -> str:
+    if not path:
+        return (names or {}).get(key, key)
+    return f"{path}.{key}"
+
+
+def _article(kind: str) -> str:
+    return {"array": "a list", "object": "a mapping", "integer": "an integer"}.get(kind, f"a {kind}")
+
+
+def _check_json(value: Any, path: str, names: Mapping[str, str]) -> None:
+    """Everything in a body must survive JSON: no sets, datetimes, bytes, NaN, or non-string keys."""
+    if value is None or isinstance(value, str | bool | int):
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValidationError(path or "body", "must be a finite number (JSON has no NaN or infinity)")
+        return
+    if isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            _check_json(item, f"{path}[{i}]", names)
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ValidationError(path or "body", f"has a key {key!r} that is not a string")
+            _check_json(item, _join(path, key, names), names)
+        return
+    raise ValidationError(path or "body", f"is not JSON-serialisable ({type(value).__name__})")
+
+
+@functools.cache
+def contract(package: str, operation_id: str) -> Contract:
+    """The cached contract of `operation_id` in the generated package `package`."""
+    return Contract(package, operation_id)

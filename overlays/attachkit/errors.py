@@ -1,0 +1,349 @@
+"""Every exception attachkit raises.
+
+    AttachkitError
+    ├── APIError                      the API answered with an error status
+    │   ├── BadRequestError           400
+    │   ├── AuthenticationError       401 (and token-endpoint refusals)
+    │   ├── PermissionDeniedError     403
+    │   ├── NotFoundError             404
+    │   ├── ConflictError             409
+    │   ├── GoneError                 410
+    │   ├── PayloadTooLargeError      413
+    │   ├── UnsupportedMediaTypeError 415
+    │   ├── LockedError               423
+    │   ├── PreconditionRequiredError 428
+    │   ├── RateLimitError            429
+    │   ├── InternalServerError       5xx
+    │   └── UnexpectedResponseError   any other status, or a success the spec does not describe
+    ├── APIConnectionError            no usable response (connection refused, reset, dropped)
+    │   └── APITimeoutError           a connect, read, write or pool timeout
+    ├── ValidationError               (also a ValueError) an argument breaks the spec; nothing was sent
+    └── PartialSuccessError           a Digital Connect 206 with `strict=True`
+
+An `APIError` carries the vendor's fields (Talkdesk `code`/`message`/`description`/`fields`, Webex
+`message`/`errors`/`tracking_id`), the response `headers`, the raw `body` and `retry_after` where the
+server gave one. Its `str()` is one line that ends with the tracking id. No exception ever carries a
+token, a client secret or an Authorization header: the request itself is not kept, only its method
+and its URL without the query string (pre-signed URLs carry signatures there).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from ._retry import parse_retry_after
+from ._vendors import Vendor
+
+if TYPE_CHECKING:
+    from .talkdesk._models import SentMessage
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AttachkitError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "ErrorField",
+    "GoneError",
+    "InternalServerError",
+    "LockedError",
+    "NotFoundError",
+    "PartialSuccessError",
+    "PayloadTooLargeError",
+    "PermissionDeniedError",
+    "PreconditionRequiredError",
+    "RateLimitError",
+    "UnexpectedResponseError",
+    "UnsupportedMediaTypeError",
+    "ValidationError",
+]
+
+_BODY_LIMIT = 64 * 1024  # bytes of an error body kept on the exception
+
+
+class AttachkitError(Exception):
+    """The base of every exception attachkit raises."""
+
+
+class ErrorField:
+    """One entry of a Talkdesk error's `fields`: which field was wrong, and why."""
+
+    __slots__ = ("description", "name")
+
+    def __init__(self, name: str, description: str) -> None:
+        self.name = name
+        self.description = description
+
+    def __repr__(self) -> str:
+        return f"ErrorField(name={self.name!r}, description={self.description!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ErrorField) and (self.name, self.description) == (other.name, other.description)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.description))
+
+
+class APIError(AttachkitError):
+    """The API answered with an error status.
+
+    Attributes:
+        status_code: the HTTP status.
+        vendor: "Talkdesk", "Talkdesk OAuth", "Webex" or "storage".
+        code, message, description, fields: Talkdesk's error body (OAuth's `error`/`error_description`
+            land in `code`/`message`).
+        errors: Webex's `errors[].description` strings.
+        tracking_id: Webex's `trackingId` (body, else the `TrackingID` header) or the request id header.
+        retry_after: seconds the server asked to wait, when it said so in a form we could read.
+        headers: the response headers.
+        body: the raw body (at most 64 KiB), which may be empty, HTML or anything else.
+        method, url: the request, with the URL's query string removed.
+    """
+
+    status_code: int
+
+    def __init__(
+        self,
+        *,
+        status_code: int,
+        vendor: str,
+        message: str | None = None,
+        code: str | None = None,
+        description: str | None = None,
+        fields: Sequence[ErrorField] = (),
+        errors: Sequence[str] = (),
+        tracking_id: str | None = None,
+        retry_after: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        body: bytes = b"",
+        method: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        self.status_code = status_code
+        self.vendor = vendor
+        self.message = message
+        self.code = code
+        self.description = description
+        self.fields = list(fields)
+        self.errors = list(errors)
+        self.tracking_id = tracking_id
+        self.retry_after = retry_after
+        self.headers = httpx.Headers(headers or {})
+        self.body = body
+        self.method = method
+        self.url = url
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        parts = [f"{self.status_code} from {self.vendor}"]
+        if self.code:
+            parts.append(f" [{self.code}]")
+        detail = self.message or self.description or (self.errors[0] if self.errors else None)
+        parts.append(f": {_one_line(detail)}" if detail else ": (no error message)")
+        if self.fields:
+            parts.append(" (" + "; ".join(f"{f.name}: {_one_line(f.description)}" for f in self.fields) + ")")
+        if self.method and self.url:
+            parts.append(f" on {self.method} {self.url}")
+        if self.retry_after is not None:
+            parts.append(f"; retry after {self.retry_after:g}s")
+        if self.tracking_id:
+            parts.append(f" [tracking id: {self.tracking_id}]")
+        return "".join(parts)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status_code={self.status_code}, vendor={self.vendor!r}, message={self.message!r})"
+        )
+
+
+class BadRequestError(APIError):
+    """400: the request was malformed or broke a rule the server checks."""
+
+
+class AuthenticationError(APIError):
+    """401: credentials missing, invalid or expired (also a refused token request)."""
+
+
+class PermissionDeniedError(APIError):
+    """403: understood but refused, e.g. the token lacks the operation's scope."""
+
+
+class NotFoundError(APIError):
+    """404: no such resource."""
+
+
+class ConflictError(APIError):
+    """409: conflicts with existing state, e.g. an attachment name already taken."""
+
+
+class GoneError(APIError):
+    """410: the resource is no longer available."""
+
+
+class PayloadTooLargeError(APIError):
+    """413: the request body is larger than the server accepts."""
+
+
+class UnsupportedMediaTypeError(APIError):
+    """415: the request's media type is not accepted."""
+
+
+class LockedError(APIError):
+    """423: temporarily unavailable; retried automatically while the budget lasts."""
+
+
+class PreconditionRequiredError(APIError):
+    """428: Webex could not scan a file for malware."""
+
+
+class RateLimitError(APIError):
+    """429: rate limited. `retry_after` says how long the server asked to wait, when it said so."""
+
+
+class InternalServerError(APIError):
+    """5xx: the server failed."""
+
+
+class UnexpectedResponseError(APIError):
+    """A status the specs do not describe, or a success whose body could not be read."""
+
+
+class APIConnectionError(AttachkitError):
+    """No usable response arrived: the connection failed, was reset, or was dropped."""
+
+    def __init__(self, message: str, *, method: str | None = None, url: str | None = None) -> None:
+        self.method = method
+        self.url = url
+        super().__init__(f"{message} on {method} {url}" if method and url else message)
+
+
+class APITimeoutError(APIConnectionError):
+    """A connect, read, write or pool timeout expired (after any retries)."""
+
+
+class ValidationError(AttachkitError, ValueError):
+    """An argument breaks the API's contract. Nothing was sent.
+
+    Attributes:
+        field: the argument or body field at fault, e.g. `attachments[1].size` or `conversation_id`.
+        reason: what is wrong with it.
+    """
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")
+
+
+class PartialSuccessError(AttachkitError):
+    """A message was created but some of its attachments failed (HTTP 206), and `strict=True` was asked.
+
+    `result` is the `SentMessage`; the message exists on the server, so do not simply resend it.
+    """
+
+    def __init__(self, result: SentMessage) -> None:
+        self.result = result
+        self.partial_fail_reason = result.partial_fail_reason
+        super().__init__(
+            f"message {result.message_id} was created, but some attachments failed: "
+            f"{_one_line(result.partial_fail_reason) or '(no reason given)'}"
+        )
+
+
+_BY_STATUS: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    410: GoneError,
+    413: PayloadTooLargeError,
+    415: UnsupportedMediaTypeError,
+    423: LockedError,
+    428: PreconditionRequiredError,
+    429: RateLimitError,
+}
+
+
+def error_class(status_code: int) -> type[APIError]:
+    """The `APIError` subclass for a status code (never fails, whatever the number)."""
+    if status_code in _BY_STATUS:
+        return _BY_STATUS[status_code]
+    if 500 <= status_code <= 599:
+        return InternalServerError
+    return UnexpectedResponseError
+
+
+def redact_url(url: httpx.URL) -> str:
+    """The URL without its query string, which may carry a signature."""
+    return str(url.copy_with(query=None, fragment=None)) + ("?…" if url.query else "")
+
+
+def error_from_response(vendor: Vendor, response: httpx.Response, *, now: float | None = None) -> APIError:
+    """Build the typed error for a response. The body must have been read.
+
+    Tolerates any body: empty, HTML, JSON of another shape, or truncated JSON.
+    """
+    shape = vendor.error_shape
+    body = response.content
+    data: Any = None
+    if body:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            data = None
+    if not isinstance(data, dict):
+        data = {}
+
+    def text(key: str | None) -> str | None:
+        value = data.get(key) if key else None
+        return value if isinstance(value, str) else None
+
+    fields = []
+    raw_fields = data.get(shape.fields) if shape.fields else None
+    if isinstance(raw_fields, list):
+        for item in raw_fields:
+            if isinstance(item, dict):
+                fields.append(ErrorField(str(item.get("name", "")), str(item.get("description", ""))))
+    errors = []
+    raw_errors = data.get(shape.errors) if shape.errors else None
+    if isinstance(raw_errors, list):
+        for item in raw_errors:
+            if isinstance(item, dict) and isinstance(item.get("description"), str):
+                errors.append(item["description"])
+            elif isinstance(item, str):
+                errors.append(item)
+    tracking_id = text(shape.tracking_id)
+    if tracking_id is None:
+        tracking_id = next((response.headers[h] for h in vendor.tracking_headers if h in response.headers), None)
+    retry_after = parse_retry_after(response.headers, now=now)
+    message = text(shape.message)
+    if message is None and not data and body and response.status_code >= 400:
+        # A non-JSON body (an HTML error page, a plain-text gateway message): keep a short excerpt.
+        message = _one_line(body[:200].decode("utf-8", "replace"))
+    request = response.request
+    return error_class(response.status_code)(
+        status_code=response.status_code,
+        vendor=vendor.name,
+        message=message,
+        code=text(shape.code),
+        description=text(shape.description),
+        fields=fields,
+        errors=errors,
+        tracking_id=tracking_id,
+        retry_after=retry_after if isinstance(retry_after, float) else None,
+        headers=response.headers,
+        body=body[:_BODY_LIMIT],
+        method=request.method,
+        url=redact_url(request.url),
+    )
+
+
+def _one_line(value: str | None) -> str:
+    return " ".join(value.split()) if value else ""

@@ -1,0 +1,261 @@
+"""`client.conversations`: start a Digital Connect conversation and send messages into it.
+
+Both calls carry an idempotency key: the caller's, or one generated per call. The key is fixed
+before the first attempt and reused by every retry, so a retried call cannot start a second
+conversation or store a message twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+import httpx
+
+from talkdesk_attachments_api.models import Attachment
+from talkdesk_digital_connect_api.api.conversations import send_message, start_conversation
+from talkdesk_digital_connect_api.models import (
+    Conversation,
+    Message,
+    MessageAttachment,
+    PartialMessage,
+    SendMessageRequest,
+    StartConversationRequest,
+)
+
+from .._base import acall, call, parsed
+from .._http import Settings
+from .._transport import call_options
+from .._validation import contract
+from ..errors import PartialSuccessError, ValidationError
+from ._models import SentMessage
+
+if TYPE_CHECKING:
+    from ._client import AsyncTalkdeskClient, TalkdeskClient
+
+PACKAGE: Final = "talkdesk_digital_connect_api"
+NAMES: Final = {"x-idempotency-key": "idempotency_key"}
+Timeout = float | httpx.Timeout | None
+AttachmentLike = Attachment | MessageAttachment | Mapping[str, Any]
+
+
+def _key(idempotency_key: str | None) -> str:
+    return str(uuid.uuid4()) if idempotency_key is None else idempotency_key
+
+
+def _start_body(
+    touchpoint_id: str,
+    subject: str | None,
+    contact_person: Mapping[str, Any] | None,
+    context_parameters: Mapping[str, Any] | None,
+    previous_messages: Sequence[Mapping[str, Any]] | None,
+    key: str,
+) -> StartConversationRequest:
+    body: dict[str, Any] = {"touchpoint_id": touchpoint_id}
+    for name, value in (
+        ("subject", subject),
+        ("contact_person", contact_person),
+        ("context_parameters", context_parameters),
+        ("previous_messages", previous_messages),
+    ):
+        if value is not None:
+            body[name] = _plain(value)
+    contract(PACKAGE, "start_conversation").check(params={"x-idempotency-key": key}, body=body, names=NAMES)
+    return StartConversationRequest.from_dict(body)
+
+
+def _attachment_ref(item: object, index: int) -> dict[str, Any]:
+    """One entry of `attachments` as the wire wants it: `{id, name?, type?, size?}` with `size` a string."""
+    if isinstance(item, Attachment):
+        ref: dict[str, Any] = {"id": item.id, "name": item.name}
+        if isinstance(item.type_, str):
+            ref["type"] = item.type_
+        if isinstance(item.size, int):
+            ref["size"] = str(item.size)
+        return ref
+    if isinstance(item, MessageAttachment):
+        return item.to_dict()
+    if isinstance(item, Mapping):
+        ref = dict(item)
+        if isinstance(ref.get("size"), int) and not isinstance(ref.get("size"), bool) and ref["size"] >= 0:
+            ref["size"] = str(ref["size"])  # the API wants the size as a decimal string
+        return ref
+    raise ValidationError(
+        f"attachments[{index}]",
+        f"must be an Attachment, a MessageAttachment or a mapping with an 'id', not {type(item).__name__}",
+    )
+
+
+def _send_body(
+    conversation_id: str, content: str, attachments: Iterable[AttachmentLike], key: str
+) -> SendMessageRequest:
+    if isinstance(attachments, str | bytes | Mapping) or not isinstance(attachments, Iterable):
+        raise ValidationError("attachments", "must be a list of attachments")
+    body: dict[str, Any] = {"content": content}
+    refs = [_attachment_ref(item, i) for i, item in enumerate(attachments)]
+    if refs:
+        body["attachments"] = refs
+    contract(PACKAGE, "send_message").check(
+        params={"conversation_id": conversation_id, "x-idempotency-key": key}, body=body, names=NAMES
+    )
+    return SendMessageRequest.from_dict(body)
+
+
+def _plain(value: Any) -> Any:
+    """Mappings and sequences as dicts and lists, so they validate and serialise as JSON."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _sent(response: Any, key: str, strict: bool, settings: Settings) -> SentMessage:
+    """The `SentMessage` of a 201 or 206; with `strict`, a 206 raises `PartialSuccessError`."""
+    status = int(response.status_code)
+    value: Message | PartialMessage = (
+        parsed(response, PartialMessage, settings, "send_message")
+        if status == 206
+        else parsed(response, Message, settings, "send_message")
+    )
+    reason = getattr(value, "partial_fail_reason", None)
+    result = SentMessage(
+        conversation_id=value.id if isinstance(value.id, str) else None,
+        message_id=value.message_id if isinstance(value.message_id, str) else None,
+        created_at=value.created_at if isinstance(value.created_at, str) else None,
+        status_code=status,
+        partial_fail_reason=reason if isinstance(reason, str) else None,
+        idempotency_key=key,
+    )
+    if strict and result.partial:
+        raise PartialSuccessError(result)
+    return result
+
+
+class Conversations:
+    """Talkdesk Digital Connect conversations."""
+
+    def __init__(self, client: TalkdeskClient) -> None:
+        self._client = client
+
+    def start(
+        self,
+        *,
+        touchpoint_id: str,
+        subject: str | None = None,
+        contact_person: Mapping[str, Any] | None = None,
+        context_parameters: Mapping[str, Any] | None = None,
+        previous_messages: Sequence[Mapping[str, Any]] | None = None,
+        idempotency_key: str | None = None,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+    ) -> Conversation:
+        """Start a conversation on a touchpoint, or find the one started with the same idempotency key.
+
+        Scope `digital-connect:write`. `contact_person` is e.g. `{"email": "a@b.c"}`;
+        `previous_messages` items are `{"type": "USER" | "EXTERNAL", "content": ..., "created_at": ...}`.
+        """
+        key = _key(idempotency_key)
+        body = _start_body(touchpoint_id, subject, contact_person, context_parameters, previous_messages, key)
+        with call_options(timeout, max_retries):
+            response = call(
+                self._client._settings,
+                "start_conversation",
+                start_conversation.sync_detailed,
+                client=self._client._connect_api,
+                body=body,
+                x_idempotency_key=key,
+            )
+        return parsed(response, Conversation, self._client._settings, "start_conversation")
+
+    def send_message(
+        self,
+        conversation_id: str,
+        *,
+        content: str,
+        attachments: Iterable[AttachmentLike] = (),
+        idempotency_key: str | None = None,
+        strict: bool = False,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+    ) -> SentMessage:
+        """Send the contact's message into a conversation (scope `digital-connect:write`).
+
+        `attachments` takes `Attachment` models from `attachments.upload`/`create`, mappings with
+        `id` (and optionally `name`, `type`, `size`), or `MessageAttachment` models. A 206 (the message
+        was created, some attachments were not) returns a `SentMessage` with `.partial` set, or raises
+        `PartialSuccessError` when `strict=True`.
+        """
+        key = _key(idempotency_key)
+        body = _send_body(conversation_id, content, attachments, key)
+        with call_options(timeout, max_retries):
+            response = call(
+                self._client._settings,
+                "send_message",
+                send_message.sync_detailed,
+                conversation_id,
+                client=self._client._connect_api,
+                body=body,
+                x_idempotency_key=key,
+            )
+        return _sent(response, key, strict, self._client._settings)
+
+
+class AsyncConversations:
+    """Talkdesk Digital Connect conversations, async. Every method mirrors `Conversations` with `await`."""
+
+    def __init__(self, client: AsyncTalkdeskClient) -> None:
+        self._client = client
+
+    async def start(
+        self,
+        *,
+        touchpoint_id: str,
+        subject: str | None = None,
+        contact_person: Mapping[str, Any] | None = None,
+        context_parameters: Mapping[str, Any] | None = None,
+        previous_messages: Sequence[Mapping[str, Any]] | None = None,
+        idempotency_key: str | None = None,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+    ) -> Conversation:
+        """Start a conversation. See `Conversations.start`."""
+        key = _key(idempotency_key)
+        body = _start_body(touchpoint_id, subject, contact_person, context_parameters, previous_messages, key)
+        with call_options(timeout, max_retries):
+            response = await acall(
+                self._client._settings,
+                "start_conversation",
+                start_conversation.asyncio_detailed,
+                client=self._client._connect_api,
+                body=body,
+                x_idempotency_key=key,
+            )
+        return parsed(response, Conversation, self._client._settings, "start_conversation")
+
+    async def send_message(
+        self,
+        conversation_id: str,
+        *,
+        content: str,
+        attachments: Iterable[AttachmentLike] = (),
+        idempotency_key: str | None = None,
+        strict: bool = False,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+    ) -> SentMessage:
+        """Send a message. See `Conversations.send_message`."""
+        key = _key(idempotency_key)
+        body = _send_body(conversation_id, content, attachments, key)
+        with call_options(timeout, max_retries):
+            response = await acall(
+                self._client._settings,
+                "send_message",
+                send_message.asyncio_detailed,
+                conversation_id,
+                client=self._client._connect_api,
+                body=body,
+                x_idempotency_key=key,
+            )
+        return _sent(response, key, strict, self._client._settings)

@@ -1,0 +1,147 @@
+"""Arguments are checked against the spec before anything is sent; ids are encoded, never traversed."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from attachkit import errors
+from tests.client.fakes import ACTION, ATTACHMENT, MESSAGE, FakeAPI, talkdesk, webex
+
+LONG = "x" * 256
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda td: td.attachments.create(name="", request_id="r"), "name"),
+        (lambda td: td.attachments.create(name=None, request_id="r"), "name"),
+        (lambda td: td.attachments.create(name=5, request_id="r"), "name"),
+        (lambda td: td.attachments.create(name="a", request_id=LONG), "request_id"),
+        (lambda td: td.attachments.create(name="a", request_id="r", metadata=["x"]), "metadata"),
+        (
+            lambda td: td.attachments.create(name="a", request_id="r", metadata={"when": datetime.date.today()}),
+            "metadata.when",
+        ),
+        (lambda td: td.attachments.get(""), "attachment_id"),
+        (lambda td: td.attachments.get(LONG), "attachment_id"),
+        (lambda td: td.attachments.get(None), "attachment_id"),
+        (lambda td: td.attachments.get(".."), "attachment_id"),
+        (lambda td: td.attachments.download_link("."), "attachment_id"),
+        (lambda td: td.attachments.request_upload_link("image/png"), "allowed_mime_types"),
+        (lambda td: td.attachments.request_upload_link([""]), "allowed_mime_types[0]"),
+        (lambda td: td.conversations.start(touchpoint_id=""), "touchpoint_id"),
+        (
+            lambda td: td.conversations.start(touchpoint_id="t", previous_messages=[{"content": 1}]),
+            "previous_messages[0].content",
+        ),
+        (lambda td: td.conversations.start(touchpoint_id="t", idempotency_key=""), "idempotency_key"),
+        (lambda td: td.conversations.send_message("", content="hi"), "conversation_id"),
+        (lambda td: td.conversations.send_message(LONG, content="hi"), "conversation_id"),
+        (lambda td: td.conversations.send_message("c", content=None), "content"),
+        (lambda td: td.conversations.send_message("c", content=b"bytes"), "content"),
+        (
+            lambda td: td.conversations.send_message("c", content="hi", attachments=[{"name": "no id"}]),
+            "attachments[0].id",
+        ),
+        (
+            lambda td: td.conversations.send_message("c", content="hi", attachments=[{"id": "a", "size": "1kb"}]),
+            "attachments[0].size",
+        ),
+        (
+            lambda td: td.conversations.send_message("c", content="hi", attachments=[{"id": "a", "size": -1}]),
+            "attachments[0].size",
+        ),
+        (lambda td: td.conversations.send_message("c", content="hi", attachments=["att-1"]), "attachments[0]"),
+        (lambda td: td.conversations.send_message("c", content="hi", attachments="att-1"), "attachments"),
+        (lambda td: td.conversations.send_message("c", content="hi", idempotency_key=LONG), "idempotency_key"),
+    ],
+)
+def test_talkdesk_bad_arguments_raise_naming_the_field_and_send_nothing(call: Any, field: str) -> None:
+    api = FakeAPI()
+    with talkdesk(api) as td, pytest.raises(errors.ValidationError) as caught:
+        call(td)
+    assert caught.value.field == field
+    assert api.requests == [], "nothing is sent, not even a token request"
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda wx: wx.attachment_actions.create(message_id="", inputs={}), "message_id"),
+        (lambda wx: wx.attachment_actions.create(message_id=None, inputs={}), "message_id"),
+        (lambda wx: wx.attachment_actions.create(message_id="m", inputs=None), "inputs"),
+        (lambda wx: wx.attachment_actions.create(message_id="m", inputs=[("Name", "x")]), "inputs"),
+        (lambda wx: wx.attachment_actions.create(message_id="m", inputs={"Name": 5}), "inputs.Name"),
+        (lambda wx: wx.attachment_actions.create(message_id="m", inputs={"When": {1, 2}}), "inputs.When"),
+        (lambda wx: wx.attachment_actions.create(message_id="m", inputs={"N": float("nan")}), "inputs.N"),
+        (lambda wx: wx.attachment_actions.create(message_id="m", inputs={1: "x"}), "inputs"),
+        (lambda wx: wx.attachment_actions.create(message_id="m", inputs={}, type="cancel"), "type"),
+        (lambda wx: wx.attachment_actions.get(""), "action_id"),
+        (lambda wx: wx.attachment_actions.get(LONG), "action_id"),
+        (lambda wx: wx.attachment_actions.get(".."), "action_id"),
+    ],
+)
+def test_webex_bad_arguments_raise_naming_the_field_and_send_nothing(call: Any, field: str) -> None:
+    api = FakeAPI()
+    with webex(api) as wx, pytest.raises(errors.ValidationError) as caught:
+        call(wx)
+    assert caught.value.field == field
+    assert api.requests == []
+
+
+@pytest.mark.parametrize(
+    ("given", "path"),
+    [
+        ("../x", "/attachments/2023-03/..%2Fx"),
+        ("a%2Fb", "/attachments/2023-03/a%252Fb"),
+        ("a b?c#d", "/attachments/2023-03/a%20b%3Fc%23d"),
+        ("ünï", "/attachments/2023-03/%C3%BCn%C3%AF"),
+    ],
+)
+def test_ids_are_encoded_into_one_path_segment(given: str, path: str) -> None:
+    api = FakeAPI()
+    api.script(
+        "", lambda r: httpx.Response(200, json=ATTACHMENT if "attachments" in r.url.path else {"access_token": "t"})
+    )
+    with talkdesk(api) as td:
+        td.attachments.get(given)
+    assert api.requests[-1].url.raw_path.decode() == path
+
+
+def test_unicode_and_large_values_are_sent_as_correct_json() -> None:
+    api = FakeAPI()
+    api.script("/messages", httpx.Response(201, json=MESSAGE))
+    api.script("/attachment/actions", httpx.Response(200, json=ACTION))
+    content = "héllo ✓ 你好 " * 100_000
+    with talkdesk(api) as td:
+        td.conversations.send_message("c", content=content, attachments=[{"id": "a", "size": 12}])
+    assert api.body("/messages") == {"content": content, "attachments": [{"id": "a", "size": "12"}]}
+    with webex(api) as wx:
+        wx.attachment_actions.create(message_id="m", inputs={"Name": "Zoë", "Nested": {"list": [1, True, None]}})
+    assert api.body("/attachment/actions")["inputs"] == {"Name": "Zoë", "Nested": {"list": [1, True, None]}}
+
+
+def test_attachments_accept_models_mappings_and_generated_refs() -> None:
+    from attachkit.talkdesk.models import Attachment, MessageAttachment
+
+    api = FakeAPI()
+    api.script("/messages", httpx.Response(201, json=MESSAGE))
+    with talkdesk(api) as td:
+        td.conversations.send_message(
+            "c",
+            content="hi",
+            attachments=[
+                Attachment.from_dict(ATTACHMENT),
+                {"id": "b", "name": "b.jpg", "type": "image/jpeg", "size": "3072"},
+                MessageAttachment(id="c", size="1"),
+            ],
+        )
+    assert api.body("/messages")["attachments"] == [
+        {"id": "att-1", "name": "a.txt", "type": "text/plain", "size": "3"},
+        {"id": "b", "name": "b.jpg", "type": "image/jpeg", "size": "3072"},
+        {"id": "c", "size": "1"},
+    ]
