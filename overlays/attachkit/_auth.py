@@ -98,8 +98,6 @@ class _TokenCache:
 class ClientCredentialsAuth(httpx.Auth):
     """OAuth 2.0 client credentials for Talkdesk, with caching, refresh on 401 and single-flight refresh."""
 
-    requires_response_body = True
-
     def __init__(
         self, *, client_id: str, client_secret: str, token_url: str, clock: Clock, scope: str | None = None
     ) -> None:
@@ -114,21 +112,29 @@ class ClientCredentialsAuth(httpx.Auth):
     def __repr__(self) -> str:
         return f"ClientCredentialsAuth(client_id={self._cache.client_id!r}, token_url={self._cache.token_url!r})"
 
+    # httpx reads response bodies for `requires_response_body` only in the default flows; these
+    # overrides read the token responses themselves.
+
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         with self._lock:
             token = self._cache.current()
             if token is None:
-                token = self._cache.accept((yield self._cache.token_request()))
+                token_response = yield self._cache.token_request()
+                token_response.read()
+                token = self._cache.accept(token_response)
             generation = self._cache.generation
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
         if response.status_code != 401:
             return
+        response.read()
         with self._lock:
             self._cache.invalidate(generation)
             token = self._cache.current()
             if token is None:
-                token = self._cache.accept((yield self._cache.token_request()))
+                token_response = yield self._cache.token_request()
+                token_response.read()
+                token = self._cache.accept(token_response)
         request.headers["Authorization"] = f"Bearer {token}"
         yield request
 
@@ -137,17 +143,22 @@ class ClientCredentialsAuth(httpx.Auth):
         async with lock:
             token = self._cache.current()
             if token is None:
-                token = self._cache.accept((yield self._cache.token_request()))
+                token_response = yield self._cache.token_request()
+                await token_response.aread()
+                token = self._cache.accept(token_response)
             generation = self._cache.generation
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
         if response.status_code != 401:
             return
+        await response.aread()
         async with lock:
             self._cache.invalidate(generation)
             token = self._cache.current()
             if token is None:
-                token = self._cache.accept((yield self._cache.token_request()))
+                token_response = yield self._cache.token_request()
+                await token_response.aread()
+                token = self._cache.accept(token_response)
         request.headers["Authorization"] = f"Bearer {token}"
         yield request
 

@@ -67,10 +67,17 @@ def _check_id(operation_id: str, attachment_id: str) -> None:
     contract(PACKAGE, operation_id).check(params={"attachment_id": attachment_id})
 
 
-def _put_request(link: UploadLink, source: Source, allow_insecure_http: bool) -> httpx.Request:
+def _put_request(
+    storage: httpx.Client | httpx.AsyncClient, link: UploadLink, source: Source, allow_insecure_http: bool
+) -> httpx.Request:
     url = check_url(link.url, "upload_link.url", allow_insecure_http=allow_insecure_http)
     headers = {"Content-Type": source.content_type, "Content-Length": str(source.body.size)}
-    return httpx.Request("PUT", url, headers=headers, stream=source.body)
+    # Build with a placeholder body, then attach ours: httpx.Request(stream=...) would skip the Host and
+    # client headers, and an empty `content` would be cached as the body. Ours can be read again, so a
+    # retried PUT sends the whole file again. Content-Length is given, so no chunked encoding is added.
+    request = storage.build_request("PUT", url, headers=headers, content=iter(()))
+    request.stream = source.body
+    return request
 
 
 def _upload_name(source: Source) -> str:
@@ -182,7 +189,7 @@ class Attachments:
         try:
             body = _create_body(_upload_name(source), "pending", metadata)  # check before sending anything
             link = self.request_upload_link(timeout=timeout, max_retries=max_retries)
-            request = _put_request(link, source, self._client._allow_insecure_http)
+            request = _put_request(self._client._storage, link, source, self._client._allow_insecure_http)
             with call_options(timeout, max_retries):
                 self._client._storage.send(request).close()
             return self.create(
@@ -311,7 +318,7 @@ class AsyncAttachments:
         try:
             body = _create_body(_upload_name(source), "pending", metadata)
             link = await self.request_upload_link(timeout=timeout, max_retries=max_retries)
-            request = _put_request(link, source, self._client._allow_insecure_http)
+            request = _put_request(self._client._storage, link, source, self._client._allow_insecure_http)
             with call_options(timeout, max_retries):
                 await (await self._client._storage.send(request)).aclose()
             return await self.create(

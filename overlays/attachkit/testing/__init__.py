@@ -1,0 +1,164 @@
+"""attachkit.testing: a local, stateful mock of Talkdesk (Attachments, Digital Connect) and Webex Attachment Actions.
+
+Routes, request validation and response validation come from attachkit's OpenAPI documents at run time, so the
+mock follows the specs. Install with the extra ``attachkit[mock]``.
+
+Start it
+--------
+- ``python -m attachkit.testing --port 8080`` (blocking; prints the URLs and ``export`` lines), or :func:`serve`.
+- ``with MockServer() as mock:`` runs it on a free loopback port in a background thread; pass
+  ``mock.talkdesk_kwargs()`` / ``mock.webex_kwargs()`` to the clients.
+- ``create_app()`` returns the ASGI app for in-process use (``httpx.ASGITransport(app=create_app())``).
+- The pytest fixture ``attachkit_mock`` (entry point ``pytest11``) gives each test a running ``MockServer``.
+
+Layout of one server: Talkdesk under ``/talkdesk`` (token endpoint ``/talkdesk/oauth/token``), Webex under
+``/webex/v1``, upload and download links under ``/storage/...``, the specs at ``/specs/<name>.yaml``.
+
+Local credentials (all configurable): account ``attachkit-mock``, client id ``attachkit-mock-client``, client secret
+``attachkit-mock-secret``, Webex token ``attachkit-mock-webex-token``.
+
+Inspect and steer it: ``mock.state`` (uploads, attachments, conversations, messages, actions, and request counts per
+operation id: ``mock.state.counts("send_message")``), ``mock.clock.advance(seconds)``, ``mock.expire_tokens()``,
+``mock.faults``, ``mock.response_violations``.
+
+Importing this package is cheap and needs no extra: the names below load on first use (so the pytest plugin costs
+nothing until a test asks for ``attachkit_mock``). Without ``attachkit[mock]`` installed, using one raises
+ModuleNotFoundError saying so.
+
+Fault syntax (``--fault`` on the command line, ``mock.faults.add_spec(...)`` in Python)
+-------------------------------------------------------------------------------------
+``TARGET:ITEM[:ITEM...]``. TARGET is an operationId (``send_message``, ``create_attachment_action``...), ``token``,
+``upload``, ``download`` or ``*``. ITEMs:
+
+================================  ==================================================================================
+``NNN``                           answer this status (429, 423, 500, 502, 503, 504, or any status the spec
+                                  documents for the target) in the vendor's error shape
+``retry-after=N``                 ``Retry-After: N`` (seconds)
+``retry-after-date=N``            ``Retry-After`` as an HTTP-date N seconds ahead
+``retry-after-ms=N``              ``retry-after-ms: N`` instead of ``Retry-After``
+``retry-after-raw=TEXT``          ``Retry-After: TEXT`` verbatim, e.g. ``rand(30),add(30)``; takes the rest of the
+                                  string, colons included, so put it last
+``html``                          an HTML body (only where the spec documents one: Webex errors)
+``latency=S``                     wait S seconds (a float) first; alone, the request is then served normally
+``drop-before`` / ``drop-after``  cut the connection before processing, or after processing (state changed) and
+                                  before answering
+``times=N``                       only the next N matching requests
+``p=F`` and ``seed=N``            each matching request with probability F, from a generator seeded with N
+================================  ==================================================================================
+
+Without ``times`` or ``p`` a rule applies to every matching request. The first rule that fires decides a request's
+fault. Examples: ``send_message:429:retry-after=2:times=1``, ``create_attachment:drop-after:times=1``,
+``*:503:p=0.1:seed=7``, ``token:latency=2``, ``create_attachment_action:429:html:retry-after-raw=rand(30),add(30)``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._app import MockApp, ResponseViolation, create_app
+    from ._clock import Clock
+    from ._config import (
+        DEFAULT_ACCOUNT,
+        DEFAULT_CLIENT_ID,
+        DEFAULT_CLIENT_SECRET,
+        DEFAULT_WEBEX_TOKEN,
+        MockConfig,
+        MockOptions,
+    )
+    from ._faults import FaultRule, Faults, RetryAfter, parse_fault
+    from ._server import MockServer, export_lines, serve
+    from ._state import (
+        Action,
+        Attachment,
+        Conversation,
+        DownloadLink,
+        Message,
+        MockState,
+        RequestCounts,
+        RequestRecord,
+        Upload,
+    )
+
+# Public name -> the private module defining it, imported on first access (PEP 562).
+_EXPORTS = {
+    "MockApp": "_app",
+    "ResponseViolation": "_app",
+    "create_app": "_app",
+    "Clock": "_clock",
+    "DEFAULT_ACCOUNT": "_config",
+    "DEFAULT_CLIENT_ID": "_config",
+    "DEFAULT_CLIENT_SECRET": "_config",
+    "DEFAULT_WEBEX_TOKEN": "_config",
+    "MockConfig": "_config",
+    "MockOptions": "_config",
+    "FaultRule": "_faults",
+    "Faults": "_faults",
+    "RetryAfter": "_faults",
+    "parse_fault": "_faults",
+    "MockServer": "_server",
+    "export_lines": "_server",
+    "serve": "_server",
+    "Action": "_state",
+    "Attachment": "_state",
+    "Conversation": "_state",
+    "DownloadLink": "_state",
+    "Message": "_state",
+    "MockState": "_state",
+    "RequestCounts": "_state",
+    "RequestRecord": "_state",
+    "Upload": "_state",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    try:
+        module = importlib.import_module("." + module_name, __name__)
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] == "attachkit":
+            raise
+        raise ModuleNotFoundError(
+            f"attachkit.testing needs the mock extra: pip install 'attachkit[mock]' (module {exc.name!r} is missing)",
+            name=exc.name,
+        ) from exc
+    value = getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
+
+
+__all__ = [
+    "DEFAULT_ACCOUNT",
+    "DEFAULT_CLIENT_ID",
+    "DEFAULT_CLIENT_SECRET",
+    "DEFAULT_WEBEX_TOKEN",
+    "Action",
+    "Attachment",
+    "Clock",
+    "Conversation",
+    "DownloadLink",
+    "FaultRule",
+    "Faults",
+    "Message",
+    "MockApp",
+    "MockConfig",
+    "MockOptions",
+    "MockServer",
+    "MockState",
+    "RequestCounts",
+    "RequestRecord",
+    "ResponseViolation",
+    "RetryAfter",
+    "Upload",
+    "create_app",
+    "export_lines",
+    "parse_fault",
+    "serve",
+]

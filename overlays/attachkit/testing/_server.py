@@ -1,0 +1,305 @@
+"""Serving the mock: ``MockServer`` (a background thread, for tests and scripts) and ``serve`` (blocking, for the
+command line). Both use uvicorn with the protocol that lets faults drop connections for real."""
+
+from __future__ import annotations
+
+import shlex
+import socket
+import sys
+import threading
+from collections.abc import Iterable
+from typing import IO, Unpack
+
+import uvicorn
+
+from ._app import MockApp, ResponseViolation
+from ._clock import Clock
+from ._config import ConfigOptions, MockConfig, MockOptions
+from ._dialects import TALKDESK_PREFIX, TOKEN_PATH, WEBEX_PREFIX
+from ._faults import FaultRule, Faults
+from ._state import MockState
+from ._transport import TransportExposingProtocol
+
+STARTUP_TIMEOUT = 30.0
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, announcing the moment it accepts connections."""
+
+    def __init__(self, config: uvicorn.Config, ready: threading.Event) -> None:
+        super().__init__(config)
+        self._ready = ready
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        self._ready.set()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY on accepted sockets only when the listener names TCP,
+    # and without it every response waits ~40 ms for a delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _url(host: str, sock: socket.socket) -> str:
+    port = sock.getsockname()[1]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _uvicorn_config(app: MockApp, *, access_log: bool, log_config: bool) -> uvicorn.Config:
+    kwargs: dict[str, object] = {} if log_config else {"log_config": None}
+    return uvicorn.Config(
+        app,
+        http=TransportExposingProtocol,
+        lifespan="off",
+        access_log=access_log,
+        timeout_graceful_shutdown=5,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+class MockServer:
+    """The mock of both vendors, served by uvicorn on a free loopback port in a background thread.
+
+    ::
+
+        with MockServer() as mock:
+            client = TalkdeskClient(**mock.talkdesk_kwargs())
+            mock.faults.add("send_message", status=429, retry_after=2, times=1)
+            ...
+            assert len(mock.state.messages) == 1
+
+    Keyword options are :class:`MockConfig` fields (``MockServer(webex_create_status=202)``).
+    """
+
+    def __init__(
+        self,
+        config: MockConfig | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        **options: Unpack[MockOptions],
+    ) -> None:
+        self.app = MockApp(config, **options)
+        self._host = host
+        self._port = port
+        self._url: str | None = None
+        self._thread: threading.Thread | None = None
+        self._server: _Server | None = None
+        self._failure: BaseException | None = None
+
+    # Lifecycle --------------------------------------------------------------------------------------------------
+
+    def start(self) -> MockServer:
+        """Start serving; returns once the server accepts connections."""
+        if self._thread is not None:
+            raise RuntimeError("the mock server is already running")
+        sock = _bind(self._host, self._port)
+        ready = threading.Event()
+        server = _Server(_uvicorn_config(self.app, access_log=False, log_config=False), ready)
+
+        def run() -> None:
+            try:
+                server.run(sockets=[sock])
+            except BaseException as exc:  # handed to the thread that waits in start()
+                self._failure = exc
+            finally:
+                sock.close()
+                ready.set()  # never leave start() waiting on a server that died
+
+        self._server = server
+        self._thread = threading.Thread(target=run, name="attachkit-mock", daemon=True)
+        self._url = _url(self._host, sock)
+        self._thread.start()
+        if not ready.wait(STARTUP_TIMEOUT) or not server.started:
+            self.stop()
+            raise RuntimeError("the attachkit mock server did not start") from self._failure
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and remove temporary files. Safe to call twice."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        self._thread = None
+        self._server = None
+        self.app.close()
+
+    def __enter__(self) -> MockServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # Where it is and how to log in --------------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The server's root, e.g. ``http://127.0.0.1:54321``."""
+        if self._url is None:
+            raise RuntimeError("the mock server is not running; use it as a context manager or call start()")
+        return self._url
+
+    @property
+    def talkdesk_base_url(self) -> str:
+        """Base URL of the Talkdesk APIs (Attachments and Digital Connect)."""
+        return self.url + TALKDESK_PREFIX
+
+    @property
+    def token_url(self) -> str:
+        """The Talkdesk OAuth token endpoint."""
+        return self.url + TOKEN_PATH
+
+    @property
+    def webex_base_url(self) -> str:
+        """Base URL of the Webex API (``.../v1``)."""
+        return self.url + WEBEX_PREFIX
+
+    @property
+    def account(self) -> str:
+        """The Talkdesk account name."""
+        return self.app.config.account
+
+    @property
+    def client_id(self) -> str:
+        """The Talkdesk OAuth client id."""
+        return self.app.config.client_id
+
+    @property
+    def client_secret(self) -> str:
+        """The Talkdesk OAuth client secret."""
+        return self.app.config.client_secret
+
+    @property
+    def webex_token(self) -> str:
+        """The Webex access token the mock accepts."""
+        return self.app.config.webex_token
+
+    def talkdesk_kwargs(self) -> dict[str, str]:
+        """Keyword arguments for ``TalkdeskClient``: account, client_id, client_secret, base_url, token_url."""
+        return {
+            "account": self.account,
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "base_url": self.talkdesk_base_url,
+            "token_url": self.token_url,
+        }
+
+    def webex_kwargs(self) -> dict[str, str]:
+        """Keyword arguments for ``WebexClient``: access_token, base_url."""
+        return {"access_token": self.webex_token, "base_url": self.webex_base_url}
+
+    # What it holds ------------------------------------------------------------------------------------------------
+
+    @property
+    def state(self) -> MockState:
+        """What the mock stored and the requests it counted."""
+        return self.app.state
+
+    @property
+    def faults(self) -> Faults:
+        """The fault rules (``mock.faults.add(...)``)."""
+        return self.app.faults
+
+    @property
+    def clock(self) -> Clock:
+        """The mock's clock (``mock.clock.advance(601)`` expires ten-minute tokens)."""
+        return self.app.clock
+
+    @property
+    def config(self) -> MockConfig:
+        """The configuration in force."""
+        return self.app.config
+
+    @property
+    def response_violations(self) -> list[ResponseViolation]:
+        """Responses that broke the spec (checked when ``validate_responses`` is on)."""
+        return self.app.response_violations
+
+    @property
+    def internal_errors(self) -> list[str]:
+        """Exceptions the mock raised while serving (bugs in the mock)."""
+        return self.app.internal_errors
+
+    def expire_tokens(self) -> int:
+        """Expire every issued Talkdesk access token now; returns how many were valid."""
+        return self.app.expire_tokens()
+
+    def __repr__(self) -> str:
+        where = self._url or "not running"
+        return f"MockServer({where}, account={self.account!r}, client_id={self.client_id!r})"
+
+
+def export_lines(talkdesk_base_url: str, token_url: str, webex_base_url: str, config: MockConfig) -> list[str]:
+    """The ``export NAME=value`` lines that point attachkit at a running mock."""
+    values = {
+        "TALKDESK_ACCOUNT": config.account,
+        "TALKDESK_CLIENT_ID": config.client_id,
+        "TALKDESK_CLIENT_SECRET": config.client_secret,
+        "TALKDESK_BASE_URL": talkdesk_base_url,
+        "TALKDESK_TOKEN_URL": token_url,
+        "WEBEX_ACCESS_TOKEN": config.webex_token,
+        "WEBEX_BASE_URL": webex_base_url,
+    }
+    return [f"export {name}={shlex.quote(value)}" for name, value in values.items()]
+
+
+def _banner(url: str, app: MockApp) -> str:
+    rules = [f"    {rule}" for rule in app.faults.rules] or ["    (none)"]
+    lines = [
+        f"attachkit mock of Talkdesk and Webex, listening on {url}",
+        f"  Talkdesk base URL:   {url}{TALKDESK_PREFIX}",
+        f"  Talkdesk token URL:  {url}{TOKEN_PATH}",
+        f"  Webex base URL:      {url}{WEBEX_PREFIX}",
+        f"  Specs:               {url}/specs/<name>.yaml",
+        "  Faults:",
+        *rules,
+        "",
+        "# Local credentials; paste into your shell:",
+        *export_lines(url + TALKDESK_PREFIX, url + TOKEN_PATH, url + WEBEX_PREFIX, app.config),
+        "",
+        "Press Ctrl+C to stop.",
+    ]
+    return "\n".join(lines)
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    faults: Iterable[str | FaultRule] = (),
+    *,
+    config: MockConfig | None = None,
+    access_log: bool = False,
+    out: IO[str] | None = None,
+    **options: Unpack[ConfigOptions],
+) -> None:
+    """Run the mock until interrupted (Ctrl+C or SIGTERM), printing its URLs and ``export`` lines once it listens.
+
+    ``faults`` are rules or spec strings (``send_message:429:retry-after=2:times=1``), added to the configuration's.
+    The access log is off by default: storage URLs carry their link tokens in the path.
+    """
+    stream = out if out is not None else sys.stdout
+    base = config or MockConfig()
+    app = MockApp(base, faults=(*base.faults, *faults), **options)
+    sock = _bind(host, port)
+    url = _url(host, sock)
+
+    class _AnnouncingServer(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            print(_banner(url, app), file=stream, flush=True)
+
+    try:
+        _AnnouncingServer(_uvicorn_config(app, access_log=access_log, log_config=True)).run(sockets=[sock])
+    finally:
+        sock.close()
+        app.close()

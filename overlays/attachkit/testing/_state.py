@@ -1,0 +1,259 @@
+"""What the mock has stored, and what it has seen: an inspectable, thread-safe record.
+
+The server runs in a background thread while tests read from the main one, so every access goes through one lock
+and readers get snapshots (copies of frozen records), never live containers.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import dataclasses
+import threading
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+UploadState = Literal["pending", "uploading", "uploaded"]
+HISTORY_LIMIT = 10_000
+
+
+@dataclasses.dataclass(frozen=True)
+class Upload:
+    """An upload link and what was uploaded through it."""
+
+    request_id: str
+    token: str = dataclasses.field(repr=False)
+    allowed_mime_types: tuple[str, ...] = ()
+    state: UploadState = "pending"
+    path: Path | None = None
+    size: int | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    attachment_id: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Attachment:
+    """A created attachment. ``path`` holds its bytes on disk."""
+
+    id: str
+    name: str
+    state: str
+    size: int
+    type: str
+    metadata: Mapping[str, Any]
+    request_id: str
+    path: Path
+
+
+@dataclasses.dataclass(frozen=True)
+class DownloadLink:
+    """A temporary download URL for an attachment."""
+
+    token: str = dataclasses.field(repr=False)
+    attachment_id: str = ""
+    expires_at: float = 0.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Conversation:
+    """A started Digital Connect conversation."""
+
+    id: str
+    touchpoint_id: str
+    request: Mapping[str, Any]
+    created_at: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Message:
+    """An inbound Digital Connect message, with the attachment ids that resolved and those that did not."""
+
+    message_id: str
+    conversation_id: str
+    content: str
+    attachment_ids: tuple[str, ...]
+    failed_attachment_ids: tuple[str, ...]
+    created_at: str
+    request: Mapping[str, Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class Action:
+    """A Webex attachment action."""
+
+    id: str
+    type: str
+    message_id: str
+    inputs: Mapping[str, Any]
+    person_id: str
+    room_id: str
+    created: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Replay:
+    """A stored answer to an idempotent request, sent again when its key comes back."""
+
+    fingerprint: str
+    status: int
+    body: Mapping[str, Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class RequestRecord:
+    """One request as the mock saw it. ``status`` is None when the connection was dropped before answering."""
+
+    operation: str
+    method: str
+    path: str
+    status: int | None
+    outcome: str
+
+
+@dataclasses.dataclass(frozen=True)
+class RequestCounts:
+    """Counts for one operation: every request that reached the mock, the ones its handler processed (state may
+    have changed, even if the connection was then dropped), dropped connections and injected status faults."""
+
+    received: int = 0
+    processed: int = 0
+    dropped: int = 0
+    faulted: int = 0
+    statuses: Mapping[int, int] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class Store:
+    """The mutable containers, only touched inside :meth:`MockState.transaction`."""
+
+    uploads: dict[str, Upload] = dataclasses.field(default_factory=dict)
+    upload_tokens: dict[str, str] = dataclasses.field(default_factory=dict)  # token -> request_id
+    attachments: dict[str, Attachment] = dataclasses.field(default_factory=dict)
+    names: dict[str, str] = dataclasses.field(default_factory=dict)  # attachment name -> id
+    download_links: dict[str, DownloadLink] = dataclasses.field(default_factory=dict)
+    conversations: dict[str, Conversation] = dataclasses.field(default_factory=dict)
+    messages: list[Message] = dataclasses.field(default_factory=list)
+    actions: dict[str, Action] = dataclasses.field(default_factory=dict)
+    replays: dict[tuple[str, ...], Replay] = dataclasses.field(default_factory=dict)
+
+
+class MockState:
+    """The mock's record of what it stored and what it was asked, readable from any thread.
+
+    Reads return snapshots: ``state.attachments`` is a new dict of frozen records each time.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._store = Store()
+        self._received: collections.Counter[str] = collections.Counter()
+        self._processed: collections.Counter[str] = collections.Counter()
+        self._dropped: collections.Counter[str] = collections.Counter()
+        self._faulted: collections.Counter[str] = collections.Counter()
+        self._statuses: dict[str, collections.Counter[int]] = collections.defaultdict(collections.Counter)
+        self._history: collections.deque[RequestRecord] = collections.deque(maxlen=HISTORY_LIMIT)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Hold the lock and hand out the containers, so a check-then-store is atomic."""
+        with self._lock:
+            yield self._store
+
+    @property
+    def uploads(self) -> dict[str, Upload]:
+        """Upload links by ``request_id``."""
+        with self._lock:
+            return dict(self._store.uploads)
+
+    @property
+    def attachments(self) -> dict[str, Attachment]:
+        """Attachments by id."""
+        with self._lock:
+            return dict(self._store.attachments)
+
+    @property
+    def conversations(self) -> dict[str, Conversation]:
+        """Conversations by id."""
+        with self._lock:
+            return dict(self._store.conversations)
+
+    @property
+    def messages(self) -> list[Message]:
+        """Messages, in the order they were stored."""
+        with self._lock:
+            return list(self._store.messages)
+
+    @property
+    def actions(self) -> dict[str, Action]:
+        """Webex attachment actions by id."""
+        with self._lock:
+            return dict(self._store.actions)
+
+    # Request accounting -------------------------------------------------------------------------------------
+
+    def received(self, operation: str) -> None:
+        """Count a request that reached the mock."""
+        with self._lock:
+            self._received[operation] += 1
+
+    def mark_processed(self, operation: str) -> None:
+        """Count a request whose handler ran."""
+        with self._lock:
+            self._processed[operation] += 1
+
+    def finished(self, operation: str, method: str, path: str, status: int | None, outcome: str) -> None:
+        """Record how a request ended: answered with ``status``, or dropped (``status`` None)."""
+        with self._lock:
+            if outcome.startswith("dropped"):
+                self._dropped[operation] += 1
+            if status is not None:
+                self._statuses[operation][status] += 1
+            if outcome == "faulted":
+                self._faulted[operation] += 1
+            self._history.append(RequestRecord(operation, method, path, status, outcome))
+
+    @property
+    def requests(self) -> dict[str, int]:
+        """Requests received, by operation id (``token``, ``upload``, ``download`` and ``unmatched`` included)."""
+        with self._lock:
+            return dict(self._received)
+
+    @property
+    def processed(self) -> dict[str, int]:
+        """Requests whose handler ran, by operation id."""
+        with self._lock:
+            return dict(self._processed)
+
+    @property
+    def dropped(self) -> dict[str, int]:
+        """Connections dropped by a fault, by operation id."""
+        with self._lock:
+            return dict(self._dropped)
+
+    def counts(self, operation: str) -> RequestCounts:
+        """All the counts for one operation id."""
+        with self._lock:
+            return RequestCounts(
+                received=self._received[operation],
+                processed=self._processed[operation],
+                dropped=self._dropped[operation],
+                faulted=self._faulted[operation],
+                statuses=dict(self._statuses.get(operation, {})),
+            )
+
+    @property
+    def history(self) -> list[RequestRecord]:
+        """The last requests (up to 10,000), oldest first."""
+        with self._lock:
+            return list(self._history)
+
+    def __repr__(self) -> str:
+        with self._lock:
+            store = self._store
+            return (
+                f"MockState(attachments={len(store.attachments)}, conversations={len(store.conversations)}, "
+                f"messages={len(store.messages)}, actions={len(store.actions)}, "
+                f"requests={sum(self._received.values())})"
+            )

@@ -1,0 +1,48 @@
+"""Dropping a connection for real: uvicorn does not show the socket to the app, so a protocol subclass does.
+
+:class:`TransportExposingProtocol` puts each connection's asyncio transport into the ASGI scope; a
+:class:`DropResponse` then aborts it (a TCP reset) instead of answering. Without a transport (in-process ASGI use)
+the drop raises ``httpx.RemoteProtocolError`` in the caller, the error a real drop gives an httpx client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+TRANSPORT_KEY = "attachkit.transport"
+
+
+class TransportExposingProtocol(H11Protocol):
+    """uvicorn's h11 protocol, with the connection's transport in ``scope["extensions"]``."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # as uvicorn's own
+        super().connection_made(transport)
+        inner: ASGIApp = self.app
+
+        async def app(scope: Scope, receive: Receive, send: Send) -> None:
+            scope.setdefault("extensions", {})[TRANSPORT_KEY] = transport
+            await inner(scope, receive, send)
+
+        self.app = app
+
+
+class DropResponse(Response):
+    """Not a response: the connection is cut without one."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=499)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        transport: Any = (scope.get("extensions") or {}).get(TRANSPORT_KEY)
+        if transport is None:
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+        transport.abort()
+        # Wait until uvicorn has seen the connection go, so it neither logs a missing response nor writes a 500.
+        while (await receive())["type"] != "http.disconnect":
+            pass

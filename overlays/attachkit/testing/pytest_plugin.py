@@ -1,0 +1,55 @@
+"""The ``attachkit_mock`` pytest fixture, registered through the ``pytest11`` entry point.
+
+::
+
+    def test_upload(attachkit_mock):
+        client = TalkdeskClient(**attachkit_mock.talkdesk_kwargs())
+        ...
+
+    @pytest.mark.attachkit_mock(webex_create_status=202, token_expires_in=60)
+    def test_configured(attachkit_mock): ...
+
+Override the ``attachkit_mock_options`` fixture to configure every test of a module or package. Responses are
+validated against the specs, and a test whose mock sent a non-conforming response fails at teardown.
+Loading the plugin imports nothing heavy; the mock and its dependencies load when a test uses the fixture.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from ._server import MockServer
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``attachkit_mock`` marker."""
+    config.addinivalue_line(
+        "markers", "attachkit_mock(**options): MockConfig fields for the attachkit_mock fixture of this test"
+    )
+
+
+@pytest.fixture
+def attachkit_mock_options() -> dict[str, Any]:
+    """MockConfig fields for :func:`attachkit_mock`; override this fixture to configure it."""
+    return {}
+
+
+@pytest.fixture
+def attachkit_mock(request: pytest.FixtureRequest, attachkit_mock_options: dict[str, Any]) -> Iterator[MockServer]:
+    """A running :class:`~attachkit.testing.MockServer`, with response validation on, stopped after the test."""
+    # Imported here, not at the top: pytest loads this plugin in every run, with or without the mock extra.
+    from . import MockConfig, MockServer
+
+    options: dict[str, Any] = {"validate_responses": True, **attachkit_mock_options}
+    marker = request.node.get_closest_marker("attachkit_mock")
+    if marker is not None:
+        options.update(marker.kwargs)
+    with MockServer(dataclasses.replace(MockConfig(), **options)) as mock:
+        yield mock
+    if mock.response_violations:
+        pytest.fail(f"the attachkit mock sent responses that break its spec: {mock.response_violations}")

@@ -1,0 +1,265 @@
+"""Talkdesk Attachments: upload links, the storage PUT, create, get, download links and downloads."""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from attachkit.testing import MockServer, create_app
+
+from .helpers import ATTACHMENTS, attachment, bearer, eventually, field_names, running, token, unique, upload
+
+
+def link(client: httpx.Client, mock: MockServer, td: dict[str, str], **body: object) -> dict[str, str]:
+    response = client.post(mock.talkdesk_base_url + ATTACHMENTS + "/upload-link", json=body, headers=td)
+    assert response.status_code == 200
+    return dict(response.json())
+
+
+def test_upload_link_points_at_the_mock(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    body = link(client, mock, td)
+    assert body["url"].startswith(mock.url + "/storage/uploads/")
+    assert body["request_id"] in mock.state.uploads
+    assert mock.state.uploads[body["request_id"]].state == "pending"
+
+
+def test_upload_link_body_is_optional(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    response = client.post(mock.talkdesk_base_url + ATTACHMENTS + "/upload-link", headers=td)
+    assert response.status_code == 200
+
+
+def test_full_flow(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    data = b"%PDF-1.7 not really\n" * 100
+    request_id = upload(client, mock, td, data)
+    stored = mock.state.uploads[request_id]
+    assert stored.state == "uploaded" and stored.size == len(data)
+    assert stored.path is not None and stored.path.read_bytes() == data
+    name = unique("invoice") + ".pdf"
+    created = client.post(
+        mock.talkdesk_base_url + ATTACHMENTS,
+        json={"name": name, "request_id": request_id, "metadata": {"flow_id": "F1", "size": 3}},
+        headers=td,
+    )
+    assert created.status_code == 200
+    body = created.json()
+    assert body["name"] == name
+    assert body["state"] == "published"
+    assert body["size"] == len(data)  # from the uploaded bytes, not from the metadata
+    assert body["type"] == "text/plain"
+    assert body["metadata"] == {"flow_id": "F1", "size": 3}
+    assert body["_links"]["self"]["href"] == f"{mock.talkdesk_base_url}{ATTACHMENTS}/{body['id']}"
+    assert mock.state.attachments[body["id"]].name == name
+
+    fetched = client.get(body["_links"]["self"]["href"], headers=td)
+    assert (fetched.status_code, fetched.json()) == (200, body)
+
+    download_link = client.get(body["_links"]["download_link"]["href"], headers=td)
+    assert download_link.status_code == 200
+    assert download_link.json()["expire_time"] == 600
+    assert download_link.json()["url"].startswith(mock.url + "/storage/downloads/")
+    downloaded = client.get(download_link.json()["url"])
+    assert downloaded.status_code == 200
+    assert downloaded.content == data
+    assert downloaded.headers["content-type"].startswith("text/plain")
+
+
+def test_download_streams_a_large_file(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    data = bytes(range(256)) * 8192  # 2 MiB
+    body = attachment(client, mock, td, data)
+    url = client.get(body["_links"]["download_link"]["href"], headers=td).json()["url"]
+    digest = hashlib.sha256()
+    chunks = 0
+    with client.stream("GET", url) as response:
+        for chunk in response.iter_bytes():
+            digest.update(chunk)
+            chunks += 1
+    assert digest.digest() == hashlib.sha256(data).digest()
+    assert chunks > 1
+
+
+def test_download_link_expires(client: httpx.Client) -> None:
+    with running(download_expire_time=120) as mock:
+        headers = bearer(token(client, mock))
+        body = attachment(client, mock, headers, b"abc")
+        reply = client.get(body["_links"]["download_link"]["href"], headers=headers).json()
+        assert reply["expire_time"] == 120
+        assert client.get(reply["url"]).content == b"abc"
+        mock.clock.advance(119)
+        assert client.get(reply["url"]).status_code == 200
+        mock.clock.advance(1)
+        expired = client.get(reply["url"])
+        assert expired.status_code == 403
+        assert b"expired" in expired.content
+        # A new link works again.
+        fresh = client.get(body["_links"]["download_link"]["href"], headers=headers).json()["url"]
+        assert client.get(fresh).content == b"abc"
+
+
+def test_unknown_download_link(client: httpx.Client, mock: MockServer) -> None:
+    response = client.get(mock.url + "/storage/downloads/nope")
+    assert response.status_code == 403
+    assert b"<Code>AccessDenied</Code>" in response.content
+
+
+def test_upload_refuses_unknown_and_reused_links(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    assert client.put(mock.url + "/storage/uploads/unknown", content=b"x").status_code == 403
+    url = link(client, mock, td)["url"]
+    assert client.put(url, content=b"first").status_code == 200
+    reused = client.put(url, content=b"second")
+    assert reused.status_code == 403
+    assert b"already been used" in reused.content
+    assert mock.state.counts("upload").statuses[403] >= 2
+
+
+def test_upload_requires_content_length(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    body = link(client, mock, td)
+
+    def chunks() -> Iterator[bytes]:
+        yield b"chunked "
+        yield b"body"
+
+    response = client.put(body["url"], content=chunks())  # chunked: no Content-Length
+    assert response.status_code == 411
+    assert b"MissingContentLength" in response.content
+    assert mock.state.uploads[body["request_id"]].state == "pending"  # the link is still usable
+    assert client.put(body["url"], content=b"now with a length").status_code == 200
+
+
+def test_upload_with_a_short_body_is_not_stored(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    body = link(client, mock, td)
+    path = urlsplit(body["url"]).path
+    host, port = urlsplit(mock.url).hostname, urlsplit(mock.url).port
+    with socket.create_connection((host, port)) as raw:
+        raw.sendall(f"PUT {path} HTTP/1.1\r\nHost: mock\r\nContent-Length: 100\r\n\r\nonly ten b".encode())
+        raw.shutdown(socket.SHUT_WR)  # the client gives up before the declared length
+        while raw.recv(4096):
+            pass
+    # The server sees the disconnect: the link is released, nothing is stored.
+    eventually(lambda: mock.state.uploads[body["request_id"]].state != "uploading")
+    assert mock.state.history[-1].outcome == "client-disconnected"
+    assert mock.state.uploads[body["request_id"]].state == "pending"
+    assert mock.state.uploads[body["request_id"]].size is None
+    assert client.put(body["url"], content=b"complete").status_code == 200
+
+
+async def test_upload_content_length_mismatch_is_400_in_process() -> None:
+    # Over TCP a body cannot be shorter than its Content-Length without the client hanging up; in process it can.
+    with create_app(validate_responses=True) as app:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mock") as c:
+            token = (
+                await c.post(
+                    "/talkdesk/oauth/token",
+                    data={"grant_type": "client_credentials"},
+                    auth=(app.config.client_id, app.config.client_secret),
+                )
+            ).json()["access_token"]
+            reply = (
+                await c.post(
+                    ATTACHMENTS.join(["/talkdesk", "/upload-link"]), headers={"Authorization": f"Bearer {token}"}
+                )
+            ).json()
+            short = c.build_request("PUT", reply["url"], content=b"abc", headers={"Content-Length": "10"})
+            response = await c.send(short)
+            assert response.status_code == 400
+            assert b"IncompleteBody" in response.content
+            assert app.state.uploads[reply["request_id"]].state == "pending"
+            assert (await c.put(reply["url"], content=b"abc")).status_code == 200
+        assert app.response_violations == []
+
+
+def test_upload_size_limit(client: httpx.Client) -> None:
+    with running(max_upload_bytes=1024) as mock:
+        body = link(client, mock, bearer(token(client, mock)))
+        too_big = client.put(body["url"], content=b"x" * 4096)
+        assert too_big.status_code == 413
+        assert b"EntityTooLarge" in too_big.content
+        assert client.put(body["url"], content=b"x" * 1024).status_code == 200
+
+
+def test_upload_respects_allowed_mime_types(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    url = link(client, mock, td, allowed_mime_types=["audio/mp3", "audio/wav"])["url"]
+    refused = client.put(url, content=b"x", headers={"Content-Type": "image/png"})
+    assert refused.status_code == 403
+    assert client.put(url, content=b"x", headers={"Content-Type": "audio/wav"}).status_code == 200
+
+
+def test_create_refuses_an_unknown_request_id(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    response = client.post(
+        mock.talkdesk_base_url + ATTACHMENTS, json={"name": unique(), "request_id": "nope"}, headers=td
+    )
+    assert response.status_code == 400
+    assert field_names(response) == ["request_id"]
+
+
+def test_create_refuses_a_link_with_nothing_uploaded(
+    client: httpx.Client, mock: MockServer, td: dict[str, str]
+) -> None:
+    request_id = link(client, mock, td)["request_id"]
+    response = client.post(
+        mock.talkdesk_base_url + ATTACHMENTS, json={"name": unique(), "request_id": request_id}, headers=td
+    )
+    assert response.status_code == 400
+    assert field_names(response) == ["request_id"]
+    assert "nothing was uploaded" in response.json()["fields"][0]["description"]
+
+
+def test_create_409_when_the_name_is_taken(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    first = attachment(client, mock, td)
+    request_id = upload(client, mock, td, b"other")
+    response = client.post(
+        mock.talkdesk_base_url + ATTACHMENTS, json={"name": first["name"], "request_id": request_id}, headers=td
+    )
+    assert response.status_code == 409
+    assert response.json()["description"] == "Already has an attachment with this name"
+    assert [a.name for a in mock.state.attachments.values()].count(first["name"]) == 1
+
+
+def test_create_refuses_a_request_id_used_twice(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    request_id = upload(client, mock, td, b"once")
+    url = mock.talkdesk_base_url + ATTACHMENTS
+    assert client.post(url, json={"name": unique(), "request_id": request_id}, headers=td).status_code == 200
+    again = client.post(url, json={"name": unique(), "request_id": request_id}, headers=td)
+    assert (again.status_code, field_names(again)) == (400, ["request_id"])
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        ({"request_id": "r"}, ["name"]),
+        ({"name": "", "request_id": "r"}, ["name"]),
+        ({"name": "n", "request_id": 7}, ["request_id"]),
+        ({"name": "x" * 256, "request_id": "r"}, ["name"]),
+        ({"name": "n", "request_id": "r", "metadata": []}, ["metadata"]),
+        ([], ["body"]),
+    ],
+)
+def test_create_validation_names_the_field(
+    client: httpx.Client, mock: MockServer, td: dict[str, str], body: object, fields: list[str]
+) -> None:
+    response = client.post(mock.talkdesk_base_url + ATTACHMENTS, json=body, headers=td)
+    assert response.status_code == 400
+    assert field_names(response) == fields
+
+
+def test_get_and_download_link_404(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    for path in ("/unknown", "/unknown/download-link"):
+        response = client.get(mock.talkdesk_base_url + ATTACHMENTS + path, headers=td)
+        assert response.status_code == 404
+        assert response.json()["message"] == "Attachment not found"
+
+
+def test_get_400_names_the_path_parameter(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    response = client.get(mock.talkdesk_base_url + ATTACHMENTS + "/" + "a" * 256, headers=td)
+    assert response.status_code == 400
+    assert field_names(response) == ["attachment_id"]
+
+
+def test_head_answers_like_get_without_a_body(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    body = attachment(client, mock, td)
+    response = client.head(body["_links"]["self"]["href"], headers=td)
+    assert (response.status_code, response.content) == (200, b"")
