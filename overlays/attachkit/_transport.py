@@ -107,6 +107,7 @@ class _Attempts:
     def _log(self, outcome: int | str, headers: httpx.Headers | None, decision: _retry.Decision) -> None:
         if not log.isEnabledFor(logging.DEBUG if not decision.retry else logging.INFO):
             return
+        elapsed = time.monotonic() - self.started
         tracking = None
         if headers is not None:
             tracking = next((headers[h] for h in self.vendor.tracking_headers if h in headers), None)
@@ -117,7 +118,7 @@ class _Attempts:
             redact_url(self.request.url),
             outcome,
             self.attempt,
-            time.monotonic() - self.started,
+            elapsed,
             f", tracking id {tracking}" if tracking else "",
             f"; retrying in {decision.wait:.3g}s: {decision.reason}" if decision.retry else "",
             extra={
@@ -125,6 +126,7 @@ class _Attempts:
                 "attachkit_url": redact_url(self.request.url),
                 "attachkit_status": outcome,
                 "attachkit_attempt": self.attempt,
+                "attachkit_elapsed": elapsed,
                 "attachkit_tracking_id": tracking,
             },
         )

@@ -62,7 +62,7 @@ def test_one_connection_pool_serves_both_generated_clients_and_the_callers_pool_
     api.script("/attachments/2023-03/att-1", httpx.Response(200, json=ATTACHMENT))
     api.script("/conversations", httpx.Response(201, json={"id": "c"}))
     td = talkdesk(api)
-    assert td._attachments_api.get_httpx_client() is td._connect_api.get_httpx_client()
+    assert td.attachments._api.get_httpx_client() is td.conversations._api.get_httpx_client() is td._api
     with td:
         td.attachments.get("att-1")
         td.conversations.start(touchpoint_id="t")

@@ -8,7 +8,7 @@ the API, are sent with httpx directly.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import httpx
 
@@ -26,18 +26,14 @@ from talkdesk_attachments_api.models import (
     UploadLinkRequest,
 )
 
-from .._base import acall, call, parsed
+from .._base import AsyncResource, SyncResource, Timeout
 from .._http import check_url, connection_error
 from .._streams import FileSource, Progress, Sink, Source, open_source
 from .._transport import call_options
 from .._validation import MISSING, contract
 from ..errors import ValidationError
 
-if TYPE_CHECKING:
-    from ._client import AsyncTalkdeskClient, TalkdeskClient
-
 PACKAGE: Final = "talkdesk_attachments_api"
-Timeout = float | httpx.Timeout | None
 
 
 def _upload_link_body(allowed_mime_types: Sequence[str] | None) -> UploadLinkRequest | Any:
@@ -86,11 +82,8 @@ def _upload_name(source: Source) -> str:
     return source.name
 
 
-class Attachments:
+class Attachments(SyncResource):
     """Talkdesk Attachments (`/attachments/2023-03`)."""
-
-    def __init__(self, client: TalkdeskClient) -> None:
-        self._client = client
 
     def request_upload_link(
         self,
@@ -104,15 +97,8 @@ class Attachments:
         Returns the `UploadLink`: its `url` takes the bytes, its `request_id` then creates the attachment.
         """
         body = _upload_link_body(allowed_mime_types)
-        with call_options(timeout, max_retries):
-            response = call(
-                self._client._settings,
-                "request_upload_link",
-                request_upload_link.sync_detailed,
-                client=self._client._attachments_api,
-                **({} if body is MISSING else {"body": body}),
-            )
-        return parsed(response, UploadLink, self._client._settings, "request_upload_link")
+        extra = {} if body is MISSING else {"body": body}
+        return self._fetch(request_upload_link, UploadLink, timeout=timeout, max_retries=max_retries, **extra)
 
     def create(
         self,
@@ -130,43 +116,21 @@ class Attachments:
         raises `APIConnectionError` and the attachment may or may not exist: look it up before recreating.
         """
         body = _create_body(name, request_id, metadata)
-        with call_options(timeout, max_retries):
-            response = call(
-                self._client._settings,
-                "create_attachment",
-                create_attachment.sync_detailed,
-                client=self._client._attachments_api,
-                body=body,
-            )
-        return parsed(response, Attachment, self._client._settings, "create_attachment")
+        return self._fetch(create_attachment, Attachment, body=body, timeout=timeout, max_retries=max_retries)
 
     def get(self, attachment_id: str, *, timeout: Timeout = None, max_retries: int | None = None) -> Attachment:
         """Fetch an attachment by id (scope `attachments:read`). An unknown id raises `NotFoundError`."""
         _check_id("get_attachment", attachment_id)
-        with call_options(timeout, max_retries):
-            response = call(
-                self._client._settings,
-                "get_attachment",
-                get_attachment.sync_detailed,
-                attachment_id,
-                client=self._client._attachments_api,
-            )
-        return parsed(response, Attachment, self._client._settings, "get_attachment")
+        return self._fetch(get_attachment, Attachment, attachment_id, timeout=timeout, max_retries=max_retries)
 
     def download_link(
         self, attachment_id: str, *, timeout: Timeout = None, max_retries: int | None = None
     ) -> DownloadLink:
         """Get a temporary download URL (scope `attachments:download`; valid `expire_time` seconds, 600 by default)."""
         _check_id("get_attachment_download_link", attachment_id)
-        with call_options(timeout, max_retries):
-            response = call(
-                self._client._settings,
-                "get_attachment_download_link",
-                get_attachment_download_link.sync_detailed,
-                attachment_id,
-                client=self._client._attachments_api,
-            )
-        return parsed(response, DownloadLink, self._client._settings, "get_attachment_download_link")
+        return self._fetch(
+            get_attachment_download_link, DownloadLink, attachment_id, timeout=timeout, max_retries=max_retries
+        )
 
     def upload(
         self,
@@ -228,11 +192,8 @@ class Attachments:
         return written
 
 
-class AsyncAttachments:
+class AsyncAttachments(AsyncResource):
     """Talkdesk Attachments, async. Every method mirrors `Attachments` with `await`."""
-
-    def __init__(self, client: AsyncTalkdeskClient) -> None:
-        self._client = client
 
     async def request_upload_link(
         self,
@@ -243,15 +204,8 @@ class AsyncAttachments:
     ) -> UploadLink:
         """Ask for a pre-signed URL to upload a file to (scope `attachments:request`)."""
         body = _upload_link_body(allowed_mime_types)
-        with call_options(timeout, max_retries):
-            response = await acall(
-                self._client._settings,
-                "request_upload_link",
-                request_upload_link.asyncio_detailed,
-                client=self._client._attachments_api,
-                **({} if body is MISSING else {"body": body}),
-            )
-        return parsed(response, UploadLink, self._client._settings, "request_upload_link")
+        extra = {} if body is MISSING else {"body": body}
+        return await self._fetch(request_upload_link, UploadLink, timeout=timeout, max_retries=max_retries, **extra)
 
     async def create(
         self,
@@ -264,43 +218,21 @@ class AsyncAttachments:
     ) -> Attachment:
         """Register uploaded bytes as an attachment (scope `attachments:write`). See `Attachments.create`."""
         body = _create_body(name, request_id, metadata)
-        with call_options(timeout, max_retries):
-            response = await acall(
-                self._client._settings,
-                "create_attachment",
-                create_attachment.asyncio_detailed,
-                client=self._client._attachments_api,
-                body=body,
-            )
-        return parsed(response, Attachment, self._client._settings, "create_attachment")
+        return await self._fetch(create_attachment, Attachment, body=body, timeout=timeout, max_retries=max_retries)
 
     async def get(self, attachment_id: str, *, timeout: Timeout = None, max_retries: int | None = None) -> Attachment:
         """Fetch an attachment by id (scope `attachments:read`)."""
         _check_id("get_attachment", attachment_id)
-        with call_options(timeout, max_retries):
-            response = await acall(
-                self._client._settings,
-                "get_attachment",
-                get_attachment.asyncio_detailed,
-                attachment_id,
-                client=self._client._attachments_api,
-            )
-        return parsed(response, Attachment, self._client._settings, "get_attachment")
+        return await self._fetch(get_attachment, Attachment, attachment_id, timeout=timeout, max_retries=max_retries)
 
     async def download_link(
         self, attachment_id: str, *, timeout: Timeout = None, max_retries: int | None = None
     ) -> DownloadLink:
         """Get a temporary download URL (scope `attachments:download`)."""
         _check_id("get_attachment_download_link", attachment_id)
-        with call_options(timeout, max_retries):
-            response = await acall(
-                self._client._settings,
-                "get_attachment_download_link",
-                get_attachment_download_link.asyncio_detailed,
-                attachment_id,
-                client=self._client._attachments_api,
-            )
-        return parsed(response, DownloadLink, self._client._settings, "get_attachment_download_link")
+        return await self._fetch(
+            get_attachment_download_link, DownloadLink, attachment_id, timeout=timeout, max_retries=max_retries
+        )
 
     async def upload(
         self,

@@ -10,7 +10,7 @@ from talkdesk_digital_connect_api import AuthenticatedClient as ConnectAPI
 from .._auth import BearerAuth, ClientCredentialsAuth
 from .._base import AsyncBase, SyncBase, env
 from .._clock import Clock
-from .._http import Settings, build_async, build_sync, check_url, make_settings
+from .._http import Settings, check_url, make_settings
 from .._retry import RetryPolicy
 from .._vendors import TALKDESK
 from ..errors import ValidationError
@@ -128,12 +128,9 @@ class TalkdeskClient(SyncBase):
             allow_insecure_http=allow_insecure_http,
         )
         self._allow_insecure_http = allow_insecure_http
-        self._api, self._storage = build_sync(self._settings, auth, http_client)
-        # The generated clients' own auth header is unused: the httpx client's auth flow signs requests.
-        self._attachments_api = AttachmentsAPI(base_url=self._settings.base_url, token="").set_httpx_client(self._api)
-        self._connect_api = ConnectAPI(base_url=self._settings.base_url, token="").set_httpx_client(self._api)
-        self.attachments = Attachments(self)
-        self.conversations = Conversations(self)
+        self._connect(auth, http_client)
+        self.attachments = Attachments(self, self._bind(AttachmentsAPI))
+        self.conversations = Conversations(self, self._bind(ConnectAPI))
 
     def __repr__(self) -> str:
         return f"TalkdeskClient(region={self._region!r}, base_url={self._settings.base_url!r})"
@@ -179,13 +176,9 @@ class AsyncTalkdeskClient(AsyncBase):
             allow_insecure_http=allow_insecure_http,
         )
         self._allow_insecure_http = allow_insecure_http
-        self._api, self._storage = build_async(self._settings, auth, http_client)
-        self._attachments_api = AttachmentsAPI(base_url=self._settings.base_url, token="").set_async_httpx_client(
-            self._api
-        )
-        self._connect_api = ConnectAPI(base_url=self._settings.base_url, token="").set_async_httpx_client(self._api)
-        self.attachments = AsyncAttachments(self)
-        self.conversations = AsyncConversations(self)
+        self._connect(auth, http_client)
+        self.attachments = AsyncAttachments(self, self._bind(AttachmentsAPI))
+        self.conversations = AsyncConversations(self, self._bind(ConnectAPI))
 
     def __repr__(self) -> str:
         return f"AsyncTalkdeskClient(region={self._region!r}, base_url={self._settings.base_url!r})"

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
-
-import httpx
+from typing import Any, Final
 
 from talkdesk_attachments_api.models import Attachment
 from talkdesk_digital_connect_api.api.conversations import send_message, start_conversation
@@ -24,19 +22,14 @@ from talkdesk_digital_connect_api.models import (
     StartConversationRequest,
 )
 
-from .._base import acall, call, parsed
+from .._base import AsyncResource, SyncResource, Timeout, parsed
 from .._http import Settings
-from .._transport import call_options
 from .._validation import contract
 from ..errors import PartialSuccessError, ValidationError
 from ._models import SentMessage
 
-if TYPE_CHECKING:
-    from ._client import AsyncTalkdeskClient, TalkdeskClient
-
 PACKAGE: Final = "talkdesk_digital_connect_api"
 NAMES: Final = {"x-idempotency-key": "idempotency_key"}
-Timeout = float | httpx.Timeout | None
 AttachmentLike = Attachment | MessageAttachment | Mapping[str, Any]
 
 
@@ -115,9 +108,9 @@ def _sent(response: Any, key: str, strict: bool, settings: Settings) -> SentMess
     """The `SentMessage` of a 201 or 206; with `strict`, a 206 raises `PartialSuccessError`."""
     status = int(response.status_code)
     value: Message | PartialMessage = (
-        parsed(response, PartialMessage, settings, "send_message")
+        parsed(response, PartialMessage, settings, send_message)
         if status == 206
-        else parsed(response, Message, settings, "send_message")
+        else parsed(response, Message, settings, send_message)
     )
     reason = getattr(value, "partial_fail_reason", None)
     result = SentMessage(
@@ -133,11 +126,8 @@ def _sent(response: Any, key: str, strict: bool, settings: Settings) -> SentMess
     return result
 
 
-class Conversations:
+class Conversations(SyncResource):
     """Talkdesk Digital Connect conversations."""
-
-    def __init__(self, client: TalkdeskClient) -> None:
-        self._client = client
 
     def start(
         self,
@@ -158,16 +148,9 @@ class Conversations:
         """
         key = _key(idempotency_key)
         body = _start_body(touchpoint_id, subject, contact_person, context_parameters, previous_messages, key)
-        with call_options(timeout, max_retries):
-            response = call(
-                self._client._settings,
-                "start_conversation",
-                start_conversation.sync_detailed,
-                client=self._client._connect_api,
-                body=body,
-                x_idempotency_key=key,
-            )
-        return parsed(response, Conversation, self._client._settings, "start_conversation")
+        return self._fetch(
+            start_conversation, Conversation, body=body, x_idempotency_key=key, timeout=timeout, max_retries=max_retries
+        )
 
     def send_message(
         self,
@@ -189,24 +172,14 @@ class Conversations:
         """
         key = _key(idempotency_key)
         body = _send_body(conversation_id, content, attachments, key)
-        with call_options(timeout, max_retries):
-            response = call(
-                self._client._settings,
-                "send_message",
-                send_message.sync_detailed,
-                conversation_id,
-                client=self._client._connect_api,
-                body=body,
-                x_idempotency_key=key,
-            )
+        response = self._send(
+            send_message, conversation_id, body=body, x_idempotency_key=key, timeout=timeout, max_retries=max_retries
+        )
         return _sent(response, key, strict, self._client._settings)
 
 
-class AsyncConversations:
+class AsyncConversations(AsyncResource):
     """Talkdesk Digital Connect conversations, async. Every method mirrors `Conversations` with `await`."""
-
-    def __init__(self, client: AsyncTalkdeskClient) -> None:
-        self._client = client
 
     async def start(
         self,
@@ -223,16 +196,9 @@ class AsyncConversations:
         """Start a conversation. See `Conversations.start`."""
         key = _key(idempotency_key)
         body = _start_body(touchpoint_id, subject, contact_person, context_parameters, previous_messages, key)
-        with call_options(timeout, max_retries):
-            response = await acall(
-                self._client._settings,
-                "start_conversation",
-                start_conversation.asyncio_detailed,
-                client=self._client._connect_api,
-                body=body,
-                x_idempotency_key=key,
-            )
-        return parsed(response, Conversation, self._client._settings, "start_conversation")
+        return await self._fetch(
+            start_conversation, Conversation, body=body, x_idempotency_key=key, timeout=timeout, max_retries=max_retries
+        )
 
     async def send_message(
         self,
@@ -248,14 +214,7 @@ class AsyncConversations:
         """Send a message. See `Conversations.send_message`."""
         key = _key(idempotency_key)
         body = _send_body(conversation_id, content, attachments, key)
-        with call_options(timeout, max_retries):
-            response = await acall(
-                self._client._settings,
-                "send_message",
-                send_message.asyncio_detailed,
-                conversation_id,
-                client=self._client._connect_api,
-                body=body,
-                x_idempotency_key=key,
-            )
+        response = await self._send(
+            send_message, conversation_id, body=body, x_idempotency_key=key, timeout=timeout, max_retries=max_retries
+        )
         return _sent(response, key, strict, self._client._settings)

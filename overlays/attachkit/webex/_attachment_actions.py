@@ -3,35 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final
-
-import httpx
+from typing import Any, Final
 
 from webex_attachment_actions_api.api.attachment_actions import create_attachment_action, get_attachment_action
 from webex_attachment_actions_api.models import AttachmentActivity, SubmitCardAction
 
-from .._base import acall, call, parsed
-from .._transport import call_options
+from .._base import AsyncResource, SyncResource, Timeout
 from .._validation import contract
 from ..errors import ValidationError
 
-if TYPE_CHECKING:
-    from ._client import AsyncWebexClient, WebexClient
-
 PACKAGE: Final = "webex_attachment_actions_api"
 NAMES: Final = {"messageId": "message_id", "id": "action_id"}
-Timeout = float | httpx.Timeout | None
 
 
 def _create_body(message_id: str, inputs: Mapping[str, Any], type: str) -> SubmitCardAction:
     if not isinstance(inputs, Mapping):
-        raise ValidationError("inputs", f"must be a mapping of the card's input ids to values, not {type_name(inputs)}")
+        raise ValidationError(
+            "inputs", f"must be a mapping of the card's input ids to values, not {_type_name(inputs)}"
+        )
     body = {"type": type, "messageId": message_id, "inputs": dict(inputs)}
     contract(PACKAGE, "create_attachment_action").check(body=body, names=NAMES)
     return SubmitCardAction.from_dict(body)
 
 
-def type_name(value: object) -> str:
+def _type_name(value: object) -> str:
+    # `type` is a parameter name here (the API's own field), so the builtin is reached through this.
     return type(value).__name__
 
 
@@ -39,11 +35,8 @@ def _check_id(action_id: str) -> None:
     contract(PACKAGE, "get_attachment_action").check(params={"id": action_id}, names=NAMES)
 
 
-class AttachmentActions:
+class AttachmentActions(SyncResource):
     """Webex attachment actions (`/attachment/actions`)."""
-
-    def __init__(self, client: WebexClient) -> None:
-        self._client = client
 
     def create(
         self,
@@ -60,35 +53,20 @@ class AttachmentActions:
         it: Webex has no idempotency key for this call.
         """
         body = _create_body(message_id, inputs, type)
-        with call_options(timeout, max_retries):
-            response = call(
-                self._client._settings,
-                "create_attachment_action",
-                create_attachment_action.sync_detailed,
-                client=self._client._actions_api,
-                body=body,
-            )
-        return parsed(response, AttachmentActivity, self._client._settings, "create_attachment_action")
+        return self._fetch(
+            create_attachment_action, AttachmentActivity, body=body, timeout=timeout, max_retries=max_retries
+        )
 
     def get(self, action_id: str, *, timeout: Timeout = None, max_retries: int | None = None) -> AttachmentActivity:
         """Read an action by id: how an app learns the inputs of a card submitted to it."""
         _check_id(action_id)
-        with call_options(timeout, max_retries):
-            response = call(
-                self._client._settings,
-                "get_attachment_action",
-                get_attachment_action.sync_detailed,
-                action_id,
-                client=self._client._actions_api,
-            )
-        return parsed(response, AttachmentActivity, self._client._settings, "get_attachment_action")
+        return self._fetch(
+            get_attachment_action, AttachmentActivity, action_id, timeout=timeout, max_retries=max_retries
+        )
 
 
-class AsyncAttachmentActions:
+class AsyncAttachmentActions(AsyncResource):
     """Webex attachment actions, async. Every method mirrors `AttachmentActions` with `await`."""
-
-    def __init__(self, client: AsyncWebexClient) -> None:
-        self._client = client
 
     async def create(
         self,
@@ -101,27 +79,15 @@ class AsyncAttachmentActions:
     ) -> AttachmentActivity:
         """Submit a card action. See `AttachmentActions.create`."""
         body = _create_body(message_id, inputs, type)
-        with call_options(timeout, max_retries):
-            response = await acall(
-                self._client._settings,
-                "create_attachment_action",
-                create_attachment_action.asyncio_detailed,
-                client=self._client._actions_api,
-                body=body,
-            )
-        return parsed(response, AttachmentActivity, self._client._settings, "create_attachment_action")
+        return await self._fetch(
+            create_attachment_action, AttachmentActivity, body=body, timeout=timeout, max_retries=max_retries
+        )
 
     async def get(
         self, action_id: str, *, timeout: Timeout = None, max_retries: int | None = None
     ) -> AttachmentActivity:
         """Read an action by id. See `AttachmentActions.get`."""
         _check_id(action_id)
-        with call_options(timeout, max_retries):
-            response = await acall(
-                self._client._settings,
-                "get_attachment_action",
-                get_attachment_action.asyncio_detailed,
-                action_id,
-                client=self._client._actions_api,
-            )
-        return parsed(response, AttachmentActivity, self._client._settings, "get_attachment_action")
+        return await self._fetch(
+            get_attachment_action, AttachmentActivity, action_id, timeout=timeout, max_retries=max_retries
+        )

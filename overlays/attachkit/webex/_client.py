@@ -11,7 +11,7 @@ from webex_attachment_actions_api import AuthenticatedClient as ActionsAPI
 from .._auth import BearerAuth
 from .._base import AsyncBase, SyncBase, env
 from .._clock import Clock
-from .._http import Settings, build_async, build_sync, make_settings
+from .._http import Settings, make_settings
 from .._retry import RetryPolicy
 from .._vendors import WEBEX
 from ..errors import ValidationError
@@ -81,9 +81,8 @@ class WebexClient(SyncBase):
             clock=clock,
             allow_insecure_http=allow_insecure_http,
         )
-        self._api, self._storage = build_sync(self._settings, auth, http_client)
-        self._actions_api = ActionsAPI(base_url=self._settings.base_url, token="").set_httpx_client(self._api)
-        self.attachment_actions = AttachmentActions(self)
+        self._connect(auth, http_client)
+        self.attachment_actions = AttachmentActions(self, self._bind(ActionsAPI))
 
     def __repr__(self) -> str:
         return f"WebexClient(base_url={self._settings.base_url!r})"
@@ -116,9 +115,8 @@ class AsyncWebexClient(AsyncBase):
             clock=clock,
             allow_insecure_http=allow_insecure_http,
         )
-        self._api, self._storage = build_async(self._settings, auth, http_client)
-        self._actions_api = ActionsAPI(base_url=self._settings.base_url, token="").set_async_httpx_client(self._api)
-        self.attachment_actions = AsyncAttachmentActions(self)
+        self._connect(auth, http_client)
+        self.attachment_actions = AsyncAttachmentActions(self, self._bind(ActionsAPI))
 
     def __repr__(self) -> str:
         return f"AsyncWebexClient(base_url={self._settings.base_url!r})"
