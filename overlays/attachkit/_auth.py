@@ -27,8 +27,17 @@ _DEFAULT_LIFETIME: Final = 600.0  # Talkdesk documents ten minutes; used only wh
 class _TokenCache:
     """The sync/async-neutral part: what to ask for, and what to keep from the answer."""
 
-    def __init__(self, client_id: str, client_secret: str, token_url: str, scope: str | None, clock: Clock) -> None:
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        token_url: str,
+        scope: str | None,
+        clock: Clock,
+        timeout: httpx.Timeout,
+    ) -> None:
         self._basic = httpx.BasicAuth(client_id, client_secret)
+        self._timeout = timeout
         self.client_id = client_id
         self.token_url = token_url
         self._scope = scope
@@ -57,7 +66,9 @@ class _TokenCache:
             self.token_url,
             data=data,
             headers={"Accept": "application/json"},
-            extensions={IDEMPOTENT_EXTENSION: True},  # asking twice for a token is harmless
+            # Built here rather than by the client, so give it the client's timeout; asking twice for a
+            # token is harmless, so it may be retried like a GET.
+            extensions={"timeout": self._timeout.as_dict(), IDEMPOTENT_EXTENSION: True},
         )
         # Apply HTTP Basic client authentication without keeping the header anywhere but the request.
         return next(self._basic.auth_flow(request))
@@ -99,9 +110,16 @@ class ClientCredentialsAuth(httpx.Auth):
     """OAuth 2.0 client credentials for Talkdesk, with caching, refresh on 401 and single-flight refresh."""
 
     def __init__(
-        self, *, client_id: str, client_secret: str, token_url: str, clock: Clock, scope: str | None = None
+        self,
+        *,
+        client_id: str,
+        client_secret: str,
+        token_url: str,
+        clock: Clock,
+        timeout: httpx.Timeout,
+        scope: str | None = None,
     ) -> None:
-        self._cache = _TokenCache(client_id, client_secret, token_url, scope, clock)
+        self._cache = _TokenCache(client_id, client_secret, token_url, scope, clock, timeout)
         self._lock = threading.Lock()
         self._alock: asyncio.Lock | None = None
 

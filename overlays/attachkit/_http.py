@@ -20,7 +20,7 @@ import httpx
 
 from ._clock import Clock, SystemClock
 from ._retry import RetryPolicy
-from ._transport import AsyncRetryTransport, RetryTransport
+from ._transport import AsyncRetryTransport, RetryTransport, check_max_retries, check_timeout
 from ._vendors import STORAGE, Vendor
 from ._version import __version__
 from .errors import (
@@ -62,21 +62,11 @@ def make_settings(
     configure_logging_from_env()
     policy = retry or RetryPolicy()
     if max_retries is not None:
-        if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
-            raise ValidationError("max_retries", "must be an integer, 0 or more")
-        policy = attrs.evolve(policy, max_retries=max_retries)
-    if timeout is None:
-        resolved = DEFAULT_TIMEOUT
-    elif isinstance(timeout, httpx.Timeout):
-        resolved = timeout
-    elif isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0:
-        resolved = httpx.Timeout(float(timeout), connect=min(5.0, float(timeout)))
-    else:
-        raise ValidationError("timeout", "must be a positive number of seconds or an httpx.Timeout")
+        policy = attrs.evolve(policy, max_retries=check_max_retries(max_retries))
     return Settings(
         vendor=vendor,
         base_url=check_url(base_url, "base_url", allow_insecure_http=allow_insecure_http),
-        timeout=resolved,
+        timeout=DEFAULT_TIMEOUT if timeout is None else check_timeout(timeout),
         retry=policy,
         clock=clock or SystemClock(),
     )

@@ -21,7 +21,7 @@ import httpx
 from . import _retry
 from ._clock import Clock
 from ._vendors import Vendor
-from .errors import redact_url
+from .errors import ValidationError, redact_url
 
 log: Final = logging.getLogger("attachkit")
 
@@ -38,21 +38,31 @@ _CALL_OPTIONS: contextvars.ContextVar[CallOptions] = contextvars.ContextVar("att
 _NO_OPTIONS: Final = CallOptions()
 
 
+def check_timeout(timeout: object) -> httpx.Timeout:
+    """A positive number of seconds (connect capped at 5 s) or an `httpx.Timeout`, as an `httpx.Timeout`."""
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    if isinstance(timeout, int | float) and not isinstance(timeout, bool) and 0 < timeout < float("inf"):
+        return httpx.Timeout(float(timeout), connect=min(5.0, float(timeout)))
+    raise ValidationError("timeout", "must be a positive number of seconds or an httpx.Timeout")
+
+
+def check_max_retries(max_retries: object) -> int:
+    """A retry budget: an integer, 0 or more."""
+    if isinstance(max_retries, int) and not isinstance(max_retries, bool) and max_retries >= 0:
+        return max_retries
+    raise ValidationError("max_retries", "must be an integer, 0 or more")
+
+
 @contextlib.contextmanager
 def call_options(timeout: float | httpx.Timeout | None = None, max_retries: int | None = None) -> Iterator[None]:
     """Apply per-call overrides to every request sent inside the block (including async tasks it awaits)."""
     if timeout is None and max_retries is None:
         yield
         return
-    if max_retries is not None and max_retries < 0:
-        from .errors import ValidationError
-
-        raise ValidationError("max_retries", "must be 0 or more")
     options = CallOptions(
-        timeout=None
-        if timeout is None
-        else (timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)),
-        max_retries=max_retries,
+        timeout=None if timeout is None else check_timeout(timeout),
+        max_retries=None if max_retries is None else check_max_retries(max_retries),
     )
     token = _CALL_OPTIONS.set(options)
     try:

@@ -20,6 +20,7 @@ from typing import Any, Final
 from .errors import ValidationError
 
 MISSING: Final[Any] = object()
+_HEADER_VALUE: Final = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
 
 _TYPES: Final[dict[str, tuple[type, ...]]] = {
     "string": (str,),
@@ -84,6 +85,10 @@ class Contract:
                     raise ValidationError(field, "is required")
                 continue
             self._validate(param.get("schema", {}), value, field)
+            if isinstance(value, str):
+                _check_text(value, field)
+                if param["in"] == "header" and not _HEADER_VALUE.fullmatch(value):
+                    raise ValidationError(field, "must be visible ASCII characters (it is sent as an HTTP header)")
             if param["in"] == "path" and value in {".", ".."}:
                 raise ValidationError(field, "cannot be '.' or '..', which address a different path")
         if body is MISSING:
@@ -164,9 +169,20 @@ def _article(kind: str) -> str:
     return {"array": "a list", "object": "a mapping", "integer": "an integer"}.get(kind, f"a {kind}")
 
 
+def _check_text(value: str, field: str) -> None:
+    """Strings must be encodable as UTF-8: a lone surrogate (from bad decoding upstream) is not."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValidationError(field, f"is not valid Unicode text (character {exc.start} is a lone surrogate)") from None
+
+
 def _check_json(value: Any, path: str, names: Mapping[str, str]) -> None:
-    """Everything in a body must survive JSON: no sets, datetimes, bytes, NaN, or non-string keys."""
-    if value is None or isinstance(value, str | bool | int):
+    """Everything in a body must survive JSON: no sets, datetimes, bytes, NaN, lone surrogates, non-string keys."""
+    if isinstance(value, str):
+        _check_text(value, path or "body")
+        return
+    if value is None or isinstance(value, bool | int):
         return
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -180,6 +196,7 @@ def _check_json(value: Any, path: str, names: Mapping[str, str]) -> None:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise ValidationError(path or "body", f"has a key {key!r} that is not a string")
+            _check_text(key, path or "body")
             _check_json(item, _join(path, key, names), names)
         return
     raise ValidationError(path or "body", f"is not JSON-serialisable ({type(value).__name__})")

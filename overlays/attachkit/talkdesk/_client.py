@@ -66,7 +66,12 @@ def _configure(
         url = the_region.token_url(check_account(name))
     url = check_url(url, "token_url", allow_insecure_http=allow_insecure_http)
     auth = ClientCredentialsAuth(
-        client_id=client_id, client_secret=client_secret, token_url=url, clock=settings.clock, scope=scope
+        client_id=client_id,
+        client_secret=client_secret,
+        token_url=url,
+        clock=settings.clock,
+        timeout=settings.timeout,
+        scope=scope,
     )
     return settings, auth, the_region.name
 

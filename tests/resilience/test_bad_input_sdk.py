@@ -1,0 +1,203 @@
+"""Bad input to the SDK, from the corpus in `bad_inputs_sdk.jsonl` (one case a line), against the mock over sockets.
+
+Each case is a call and what must come of it:
+
+- `{"field": F}`: a `ValidationError` naming F, and nothing sent: no token request, no API request (checked both at
+  the client's socket transport and in the mock's request counts);
+- `{"path": P, "error": E}`: a request sent with the raw path P (ids percent-encoded into one segment), answered with
+  the typed error E;
+- `{"stored": what}`: a request that succeeds, and the mock stored the value exactly as given.
+
+Values that JSON cannot write are spelled `{"$set": [...]}`, `{"$bytes": "..."}`, `{"$float": "nan"}`,
+`{"$object": null}`, `{"$date": "2024-01-02"}`, `{"$dict": [[key, value], ...]}`, `{"$repeat": [text, n]}`,
+`{"$concat": [...]}`; `{"$unique": text}` prefixes 8 fresh characters and a dash (names are unique in the mock);
+`{"$conversation": null}` and `{"$request_id": null}` are a real conversation id and a real uploaded request id.
+A case with `"xfail": KEY` is a known SDK bug described in `BUGS`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from attachkit import AsyncTalkdeskClient, AsyncWebexClient, FakeClock, TalkdeskClient, WebexClient, errors
+from attachkit.testing import MockServer
+from tests.resilience import figures
+from tests.resilience.harness import (
+    TLS,
+    RecordingTransport,
+    conversation_id,
+    talkdesk_headers,
+    uploaded_request_id,
+)
+
+CORPUS = Path(__file__).with_name("bad_inputs_sdk.jsonl")
+BUGS: dict[str, str] = {}  # key -> precise description of a known SDK bug a case marks as xfail
+
+
+def _cases() -> list[Any]:
+    cases = []
+    for line in CORPUS.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        case = json.loads(line)
+        marks = [pytest.mark.xfail(strict=True, reason=BUGS[case["xfail"]])] if "xfail" in case else []
+        for mode in ("sync", "async"):
+            cases.append(pytest.param(case, mode, id=f"{case['id']}-{mode}", marks=marks))
+    return cases
+
+
+class _Context:
+    def __init__(self, mock: MockServer, http: httpx.Client) -> None:
+        self.mock, self.http = mock, http
+        self.headers = talkdesk_headers(http, mock)
+        self.conversation = conversation_id(http, mock, self.headers)
+
+    def value(self, node: Any) -> Any:
+        """The Python value a corpus node stands for."""
+        if isinstance(node, list):
+            return [self.value(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if len(node) == 1 and next(iter(node)).startswith("$"):
+            tag, arg = next(iter(node.items()))
+            return self._special(tag, arg)
+        return {key: self.value(item) for key, item in node.items()}
+
+    def _special(self, tag: str, arg: Any) -> Any:
+        if tag == "$repeat":
+            return arg[0] * arg[1]
+        if tag == "$concat":
+            return "".join(self.value(part) for part in arg)
+        if tag == "$set":
+            return set(arg)
+        if tag == "$bytes":
+            return arg.encode()
+        if tag == "$float":
+            return float(arg)
+        if tag == "$object":
+            return object()
+        if tag == "$date":
+            return datetime.date.fromisoformat(arg)
+        if tag == "$dict":
+            return {key: self.value(item) for key, item in arg}
+        if tag == "$unique":  # names must be unique in the mock: 8 fresh characters and a dash first
+            return f"{uuid.uuid4().hex[:8]}-{self.value(arg)}"
+        if tag == "$conversation":
+            return self.conversation
+        if tag == "$request_id":
+            return uploaded_request_id(self.http, self.mock, self.headers)
+        raise ValueError(f"unknown corpus tag {tag}")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MockServer]:
+    # Room for the 10 MB message, so the case shows it encoded and stored, not refused by the mock's 1 MiB limit.
+    with MockServer(validate_responses=True, max_body_bytes=32 * 1024 * 1024) as mock:
+        yield mock
+
+
+@pytest.fixture(scope="module")
+def context(server: MockServer, http: httpx.Client) -> _Context:
+    return _Context(server, http)
+
+
+class _AsyncRecordingTransport(httpx.AsyncHTTPTransport):
+    def __init__(self) -> None:
+        super().__init__(verify=TLS)
+        self.sent: list[tuple[str, bytes, httpx.Headers]] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append((request.method, request.url.raw_path, request.headers.copy()))
+        return await super().handle_async_request(request)
+
+
+def _call(client: Any, case: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
+    resource, method = case["call"].split(".")
+    return getattr(getattr(client, resource), method)(*args, **kwargs)
+
+
+def _invoke(mode: str, case: dict[str, Any], mock: MockServer, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """Make the call on a fresh client; returns (result or exception, what went over the socket)."""
+    webex = case["call"].startswith("attachment_actions.")
+    vendor_kwargs = mock.webex_kwargs() if webex else mock.talkdesk_kwargs()
+    if mode == "sync":
+        transport = RecordingTransport()
+        with httpx.Client(transport=transport) as pool:
+            cls: Any = WebexClient if webex else TalkdeskClient
+            with cls(**vendor_kwargs, clock=FakeClock(), http_client=pool) as client:
+                try:
+                    return _call(client, case, args, kwargs), transport.sent
+                except Exception as exc:
+                    return exc, transport.sent
+
+    async def main() -> Any:
+        transport = _AsyncRecordingTransport()
+        async with httpx.AsyncClient(transport=transport) as pool:
+            cls: Any = AsyncWebexClient if webex else AsyncTalkdeskClient
+            async with cls(**vendor_kwargs, clock=FakeClock(), http_client=pool) as client:
+                try:
+                    return await _call(client, case, args, kwargs), transport.sent
+                except Exception as exc:
+                    return exc, transport.sent
+
+    return asyncio.run(main())
+
+
+@pytest.mark.parametrize(("case", "mode"), _cases())
+def test_bad_input_to_the_sdk(mock: MockServer, context: _Context, case: dict[str, Any], mode: str) -> None:
+    args = context.value(case.get("args", []))
+    kwargs = context.value(case.get("kwargs", {}))
+    expect = case["expect"]
+    before = sum(mock.state.requests.values())
+    outcome, sent = _invoke(mode, case, mock, args, kwargs)
+
+    if "field" in expect:
+        assert isinstance(outcome, errors.ValidationError), f"expected ValidationError, got {outcome!r}"
+        assert outcome.field == expect["field"]
+        assert sent == [], "nothing may be sent on a ValidationError, not even a token request"
+        assert sum(mock.state.requests.values()) == before
+    elif "path" in expect:
+        api = [raw for method, raw, headers in sent if not raw.endswith(b"/oauth/token")]
+        assert api, f"no request was sent: {outcome!r}"
+        assert api[-1].decode("ascii") == context.value(expect["path"])
+        assert type(outcome).__name__ == expect["error"], repr(outcome)
+        assert len({raw for raw in api}) == 1, "one request, retried as is if at all"
+    else:
+        assert not isinstance(outcome, Exception), repr(outcome)
+        _check_stored(mock, expect["stored"], outcome, args, kwargs)
+    figures.add("bad input to the SDK", "calls (each case sync and async)")
+    figures.add("bad input to the SDK", "refused before sending" if "field" in expect else "sent correctly encoded")
+
+
+def _check_stored(mock: MockServer, what: str, result: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
+    if what == "name":
+        assert mock.state.attachments[result.id].name == kwargs["name"] == result.name
+    elif what == "content":
+        [message] = [m for m in mock.state.messages if m.message_id == result.message_id]
+        assert message.content == kwargs["content"]
+    elif what == "subject":
+        conversation = mock.state.conversations[result.id]
+        assert conversation.request["subject"] == kwargs["subject"]
+        assert conversation.touchpoint_id == kwargs["touchpoint_id"]
+    elif what == "inputs":
+        assert dict(mock.state.actions[result.id].inputs) == kwargs["inputs"]
+    elif what == "message_id":
+        assert mock.state.actions[result.id].message_id == kwargs["message_id"]
+    else:
+        raise ValueError(what)
+
+
+def test_the_corpus_covers_every_kind_the_issue_lists() -> None:
+    ids = " ".join(json.loads(line)["id"] for line in CORPUS.read_text(encoding="utf-8").splitlines() if line)
+    kinds = ("None", "int", "empty", "256 chars", "set", "bytes", "NaN", "../", "%2F", "unicode", "10 MB")
+    for kind in kinds:
+        assert kind in ids, kind
