@@ -26,6 +26,10 @@ from .errors import ValidationError
 CHUNK: Final = 256 * 1024
 _SPOOL_IN_MEMORY: Final = 8 * 1024 * 1024
 
+# The process umask, read once (os.umask can only be read by setting it).
+_UMASK: Final = os.umask(0o022)
+os.umask(_UMASK)
+
 Progress = Callable[[int, int | None], None]
 """Called as `progress(bytes_done, total_bytes_or_None)` after each chunk."""
 
@@ -176,6 +180,8 @@ class Sink:
     def finish(self) -> None:
         if self._tmp is not None and self._target is not None:
             self.file.close()
+            # mkstemp creates the file 0600; give it the mode a plain open() would have.
+            os.chmod(self._tmp, 0o666 & ~_UMASK)
             os.replace(self._tmp, self._target)
             self._tmp = None
 

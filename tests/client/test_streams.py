@@ -137,3 +137,22 @@ async def test_async_upload_and_download(tmp_path: Path) -> None:
         written = await td.attachments.download(attachment.id, tmp_path / "a.bin")
     assert written == len(PAYLOAD)
     assert (tmp_path / "a.bin").read_bytes() == PAYLOAD
+
+
+def test_download_reports_progress_and_makes_an_ordinary_file(tmp_path: Path) -> None:
+    store = Storage()
+    store.blobs["req-1"] = PAYLOAD
+    seen: list[tuple[int, int | None]] = []
+    with talkdesk(store.api) as td:
+        td.attachments.download("att-1", tmp_path / "out.bin", progress=lambda d, t: seen.append((d, t)))
+    assert seen[-1] == (len(PAYLOAD), len(PAYLOAD))
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert (tmp_path / "out.bin").stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    import os
+
+    current = os.umask(0)
+    os.umask(current)
+    return current

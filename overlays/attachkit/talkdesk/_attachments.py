@@ -28,7 +28,7 @@ from talkdesk_attachments_api.models import (
 
 from .._base import AsyncResource, SyncResource, Timeout
 from .._http import check_url, connection_error
-from .._streams import FileSource, Progress, Sink, Source, open_source
+from .._streams import Destination, FileSource, Progress, Sink, Source, open_source
 from .._transport import call_options
 from .._validation import MISSING, contract
 from ..errors import ValidationError
@@ -74,6 +74,11 @@ def _put_request(
     request = storage.build_request("PUT", url, headers=headers, content=iter(()))
     request.stream = source.body
     return request
+
+
+def _length(response: httpx.Response) -> int | None:
+    value = response.headers.get("content-length", "")
+    return int(value) if value.isdigit() else None
 
 
 def _upload_name(source: Source) -> str:
@@ -167,11 +172,18 @@ class Attachments(SyncResource):
             source.cleanup()
 
     def download(
-        self, attachment_id: str, destination: Any, *, timeout: Timeout = None, max_retries: int | None = None
+        self,
+        attachment_id: str,
+        destination: Destination,
+        progress: Progress | None = None,
+        *,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
     ) -> int:
         """Stream an attachment's bytes to `destination` (a path or a binary file object).
 
         Returns the number of bytes written. A path is replaced only once every byte has arrived.
+        `progress(bytes_received, total)` is called as the bytes arrive (`total` from Content-Length, if sent).
         """
         link = self.download_link(attachment_id, timeout=timeout, max_retries=max_retries)
         url = check_url(link.url, "download_link.url", allow_insecure_http=self._client._allow_insecure_http)
@@ -179,10 +191,13 @@ class Attachments(SyncResource):
         written = 0
         try:
             with call_options(timeout, max_retries), self._client._storage.stream("GET", url) as response:
+                total = _length(response)
                 try:
                     for chunk in response.iter_bytes():
                         sink.file.write(chunk)
                         written += len(chunk)
+                        if progress is not None:
+                            progress(written, total)
                 except httpx.TransportError as exc:
                     raise connection_error(exc, response.request) from exc
             sink.finish()
@@ -264,7 +279,13 @@ class AsyncAttachments(AsyncResource):
             source.cleanup()
 
     async def download(
-        self, attachment_id: str, destination: Any, *, timeout: Timeout = None, max_retries: int | None = None
+        self,
+        attachment_id: str,
+        destination: Destination,
+        progress: Progress | None = None,
+        *,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
     ) -> int:
         """Stream an attachment's bytes to `destination`. See `Attachments.download`."""
         link = await self.download_link(attachment_id, timeout=timeout, max_retries=max_retries)
@@ -274,10 +295,13 @@ class AsyncAttachments(AsyncResource):
         try:
             with call_options(timeout, max_retries):
                 async with self._client._storage.stream("GET", url) as response:
+                    total = _length(response)
                     try:
                         async for chunk in response.aiter_bytes():
                             sink.file.write(chunk)
                             written += len(chunk)
+                            if progress is not None:
+                                progress(written, total)
                     except httpx.TransportError as exc:
                         raise connection_error(exc, response.request) from exc
             sink.finish()

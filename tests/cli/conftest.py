@@ -1,0 +1,89 @@
+"""Fixtures for the CLI's tests: a real mock server per module, and a runner that passes its credentials the way
+a user would (environment variables) and checks every run for leaked secrets."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from attachkit.cli import cli
+from attachkit.testing import MockServer
+
+
+def mock_env(mock: MockServer) -> dict[str, str | None]:
+    """The TALKDESK_* and WEBEX_* variables for `mock` (None unsets a variable the test machine may have)."""
+    td, wx = mock.talkdesk_kwargs(), mock.webex_kwargs()
+    return {
+        "TALKDESK_ACCOUNT": td["account"],
+        "TALKDESK_CLIENT_ID": td["client_id"],
+        "TALKDESK_CLIENT_SECRET": td["client_secret"],
+        "TALKDESK_REGION": None,
+        "TALKDESK_BASE_URL": td["base_url"],
+        "TALKDESK_TOKEN_URL": td["token_url"],
+        "WEBEX_ACCESS_TOKEN": wx["access_token"],
+        "WEBEX_BASE_URL": wx["base_url"],
+    }
+
+
+@dataclasses.dataclass
+class Run:
+    """Invoke `attachkit ARGS...` in-process against the mock; every run is checked for secrets in its output."""
+
+    env: dict[str, str | None]
+    secrets: list[str]
+
+    def __call__(self, *args: str, input: str | bytes | None = None, env: Mapping[str, str | None] = ()) -> Result:
+        result = CliRunner().invoke(
+            cli, list(args), input=input, env={**self.env, **dict(env)}, catch_exceptions=False, prog_name="attachkit"
+        )
+        for stream in (result.stdout, result.stderr):
+            for secret in self.secrets:
+                assert secret not in stream
+            assert "Bearer" not in stream
+            assert "Authorization" not in stream
+        return result
+
+    def json(self, *args: str, input: str | bytes | None = None) -> Any:
+        """Run with `--json`, expect exit 0 and an empty stderr, and return the parsed stdout."""
+        result = self("--json", *args, input=input)
+        assert result.exit_code == 0, result.output
+        assert result.stderr == ""
+        return json.loads(result.stdout)
+
+
+def error_line(result: Result) -> str:
+    """The one `error: ...` line a failed run wrote to stderr (and nothing else)."""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MockServer]:
+    # Strict: a response that breaks its spec becomes a 500, and is recorded.
+    with MockServer(validate_responses=True, strict_responses=True) as mock:
+        yield mock
+
+
+@pytest.fixture
+def mock(server: MockServer) -> Iterator[MockServer]:
+    """The module's server, with no faults left behind and no spec violation or internal error allowed."""
+    violations, errors = len(server.response_violations), len(server.internal_errors)
+    yield server
+    server.faults.clear()
+    assert server.response_violations[violations:] == []
+    assert server.internal_errors[errors:] == []
+
+
+@pytest.fixture
+def run(mock: MockServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
+    """A runner in an empty working folder, with the mock's credentials in the environment."""
+    monkeypatch.chdir(tmp_path)
+    return Run(env=mock_env(mock), secrets=[mock.client_secret, mock.webex_token])
