@@ -33,7 +33,7 @@ def run(mode: Mode, sync: Callable[[], Any], make_async: Callable[[], Coroutine[
     return sync() if mode == "sync" else asyncio.run(make_async())
 
 
-def settle(mock: MockServer, deadline: float = 10.0) -> None:
+def settle(mock: MockServer, deadline: float = 60.0) -> None:
     """Wait until the mock has finished every request it received (a latency fault keeps serving after the
     client gave up). A condition, polled; fails the test if it does not hold in time."""
     give_up = time.monotonic() + deadline

@@ -9,9 +9,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import random
-import time
 import uuid
-from typing import Any
 
 import attrs
 import httpx
@@ -64,15 +62,6 @@ async def _call(op: Op, td: AsyncTalkdeskClient, wx: AsyncWebexClient) -> None:
         op.error = exc
     else:
         op.ok = True
-
-
-async def _wait_for(condition: Any, what: str, deadline: float = 20.0) -> None:
-    """Wait for a condition on the mock (which runs in its own thread), yielding to the event loop meanwhile."""
-    give_up = time.monotonic() + deadline
-    while not condition():
-        if time.monotonic() > give_up:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.002)
 
 
 def _plan(mock: MockServer, http: httpx.Client, rng: random.Random) -> list[Op]:
@@ -143,19 +132,20 @@ def test_200_concurrent_operations_with_faults_and_token_expiries(mock: MockServ
                 await _call(op, td, wx)
 
             tasks = [asyncio.create_task(free_op(op)) for op in free]
-            tasks += [asyncio.create_task(gated_op(op, opened[0])) for op in gate_one]
-            tasks += [asyncio.create_task(gated_op(op, opened[1])) for op in gate_two]
+            batches = [
+                [asyncio.create_task(gated_op(op, opened[0])) for op in gate_one],
+                [asyncio.create_task(gated_op(op, opened[1])) for op in gate_two],
+            ]
 
             expiries = 0
             await third.wait()  # a third of the run is done: every Talkdesk request so far shared one token
             assert tokens() == 1
-            for number, gate in enumerate(opened, start=1):
+            for number, (gate, batch) in enumerate(zip(opened, batches, strict=True), start=1):
                 assert mock.expire_tokens() >= 1  # the client's token (and the setup's, the first time)
                 expiries += 1
                 gate.set()  # thirty Talkdesk calls start at once on the expired token
-                await _wait_for(lambda number=number: tokens() >= 1 + number, f"the refresh after expiry {number}")
-                batch = gate_one if number == 1 else gate_two
-                await _wait_for(lambda batch=batch: all(op.ok or op.error for op in batch), "the gated calls")
+                await asyncio.gather(*batch)
+                assert tokens() == 1 + number, f"expiry {number} cost exactly one token request"
             await asyncio.gather(*tasks)
             return expiries
 
