@@ -181,11 +181,19 @@ def test_upload_size_limit(client: httpx.Client) -> None:
         assert client.put(body["url"], content=b"x" * 1024).status_code == 200
 
 
-def test_upload_respects_allowed_mime_types(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
-    url = link(client, mock, td, allowed_mime_types=["audio/mp3", "audio/wav"])["url"]
-    refused = client.put(url, content=b"x", headers={"Content-Type": "image/png"})
-    assert refused.status_code == 403
-    assert client.put(url, content=b"x", headers={"Content-Type": "audio/wav"}).status_code == 200
+def test_allowed_mime_types_are_recorded_and_enforced_on_request(
+    client: httpx.Client, mock: MockServer, td: dict[str, str]
+) -> None:
+    body = link(client, mock, td, allowed_mime_types=["audio/mp3", "audio/wav"])
+    assert mock.state.uploads[body["request_id"]].allowed_mime_types == ("audio/mp3", "audio/wav")
+    assert client.put(body["url"], content=b"x", headers={"Content-Type": "image/png"}).status_code == 200  # default
+    with running(enforce_mime_types=True) as strict:
+        headers = bearer(token(client, strict))
+        url = link(client, strict, headers, allowed_mime_types=["audio/mp3", "audio/wav"])["url"]
+        refused = client.put(url, content=b"x", headers={"Content-Type": "image/png"})
+        assert refused.status_code == 403
+        assert b"not allowed for this link" in refused.content
+        assert client.put(url, content=b"x", headers={"Content-Type": "audio/wav"}).status_code == 200
 
 
 def test_create_refuses_an_unknown_request_id(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -176,7 +177,7 @@ bodies = st.one_of(
 header_values = st.text(st.characters(min_codepoint=33, max_codepoint=126), max_size=300)  # h11: no edge spaces
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]),
     path=st.sampled_from(PATHS),
@@ -223,3 +224,28 @@ def test_the_server_keeps_serving_after_bad_input(client: httpx.Client, mock: Mo
         client.post(mock.talkdesk_base_url + CONVERSATIONS, json={"touchpoint_id": "t"}, headers=td).status_code == 201
     )
     assert mock.internal_errors == []
+
+
+@pytest.mark.parametrize("identifier", ["a?b", "a#b", "%3F", "x y", "\u00e9\U0001d37e", "{id}"])
+def test_odd_path_parameters_are_matched_not_refused(
+    client: httpx.Client, mock: MockServer, td: dict[str, str], wx: dict[str, str], identifier: str
+) -> None:
+    segment = quote(identifier, safe="")
+    sent = client.post(f"{mock.talkdesk_base_url}{CONVERSATIONS}/{segment}/messages", json={"content": "x"}, headers=td)
+    assert sent.status_code == 404  # a valid id that names nothing, not a 400
+    assert client.get(f"{mock.webex_base_url}{ACTIONS}/{segment}", headers=wx).status_code == 404
+
+
+def test_a_huge_declared_body_is_refused_at_once(mock: MockServer, td: dict[str, str]) -> None:
+    # The client declares ~1 GB and sends 2 bytes: the 413 must not wait for the rest.
+    host, port = mock.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as raw:
+        raw.sendall(
+            f"POST /talkdesk{CONVERSATIONS} HTTP/1.1\r\nHost: mock\r\nAuthorization: {td['Authorization']}\r\n"
+            "Content-Type: application/json\r\nContent-Length: 999999999\r\n\r\n{}".encode()
+        )
+        received = b""
+        while chunk := raw.recv(65536):  # ends when the server closes the connection
+            received += chunk
+    assert received.startswith(b"HTTP/1.1 413 ")
+    assert b"connection: close" in received.lower()

@@ -73,6 +73,8 @@ def test_not_running(client: httpx.Client) -> None:
         assert client.post(url, data={"grant_type": "client_credentials"}).status_code == 503
     with pytest.raises(httpx.ConnectError):
         client.get(url)
+    with pytest.raises(RuntimeError, match="runs once"):
+        server.start()
 
 
 def test_concurrent_requests_lose_and_duplicate_nothing(
@@ -185,15 +187,13 @@ def test_python_m_attachkit_testing_prints_and_serves(client: httpx.Client) -> N
         process.wait(timeout=30)
 
 
-def test_cli_rejects_a_bad_fault() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "attachkit.testing", "--fault", "send_message:bogus"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 2
-    assert "unknown fault item" in result.stderr
+def test_cli_rejects_a_bad_fault(capsys: pytest.CaptureFixture[str]) -> None:
+    from attachkit.testing.__main__ import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--fault", "send_message:bogus"])
+    assert exit_info.value.code == 2
+    assert "unknown fault item 'bogus'" in capsys.readouterr().err
 
 
 def test_export_lines_quote_values() -> None:
@@ -227,3 +227,12 @@ def test_the_plugin_loads_without_the_mock_extra() -> None:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "pip install 'attachkit[mock]'" in result.stdout
+
+
+def test_keyword_options_mirror_the_config() -> None:
+    import dataclasses
+
+    from attachkit.testing import MockConfig, MockOptions
+
+    assert set(MockOptions.__annotations__) | {"faults"} == {f.name for f in dataclasses.fields(MockConfig)}
+    assert set(MockOptions.__optional_keys__) == {f.name for f in dataclasses.fields(MockConfig)}

@@ -52,7 +52,7 @@ from ._faults import STANDARD_STATUSES, FaultRule, Faults, parse_fault
 from ._handlers import Call, Handler, Reply, Services
 from ._state import MockState
 from ._storage import BlobStore
-from ._transport import DropResponse
+from ._transport import DropResponse, body_consumed, mark_consumed
 
 logger = logging.getLogger("attachkit.testing")
 
@@ -118,17 +118,30 @@ async def _read_limited(request: Request, limit: int) -> bytes | Problem:
         buffer += chunk
         if len(buffer) > limit:
             return _too_large(limit)
+    mark_consumed(request)
     return bytes(buffer)
 
 
-async def _drain(request: Request) -> None:
-    """Read what is left of the body (up to a bound), so an early answer reaches a client still sending."""
+async def _finish_body(request: Request, response: Response) -> None:
+    """Deal with an unread body before answering, so the answer reaches the client.
+
+    A body of known, moderate size is read and dropped: a client still sending would otherwise miss the answer.
+    A declared length beyond DRAIN_LIMIT is not waited for (the client may never send it): the answer goes out at
+    once with ``Connection: close``.
+    """
+    if body_consumed(request):
+        return
+    declared = _declared_length(request)
+    if declared is not None and declared > DRAIN_LIMIT:
+        response.headers["connection"] = "close"
+        return
     total = 0
-    with contextlib.suppress(RuntimeError, ClientDisconnect):  # RuntimeError: already consumed
+    with contextlib.suppress(RuntimeError, ClientDisconnect):  # RuntimeError: the stream was already read
         async with contextlib.aclosing(request.stream()) as stream:
             async for chunk in stream:
                 total += len(chunk)
                 if total > DRAIN_LIMIT:
+                    response.headers["connection"] = "close"
                     break
 
 
@@ -159,7 +172,7 @@ class MockApp:
         else:
             directory = Path(self.config.storage_dir)
             directory.mkdir(parents=True, exist_ok=True)
-        self.blobs = BlobStore(directory, self.state, self.clock)
+        self.blobs = BlobStore(directory, self.state, self.clock, enforce_mime_types=self.config.enforce_mime_types)
         self.faults = Faults(self.contract.operations, self._documents_status, self._offers_html)
         for fault in self.config.faults:
             self.faults.install(
@@ -273,7 +286,7 @@ class MockApp:
                 return DropResponse()
             if rule is not None and rule.status is not None:
                 response = self._respond(self._fault_problem(rule, operation), dialect, tracking, binding, method)
-                await _drain(request)
+                await _finish_body(request, response)
                 self.state.finished(operation, method, path, response.status_code, "faulted")
                 return response
             outcome = await work(request, tracking)
@@ -289,7 +302,7 @@ class MockApp:
             response = outcome
         else:
             response = self._respond(outcome, dialect, tracking, binding, method)
-        await _drain(request)
+        await _finish_body(request, response)
         if rule is not None and rule.drop == "after":
             self.state.finished(operation, method, path, None, "dropped-after")
             return DropResponse()

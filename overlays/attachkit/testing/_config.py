@@ -34,6 +34,8 @@ class MockConfig:
         strict_responses: Also answer 500 instead of a response that violates the spec (implies validation).
         max_body_bytes: The largest API request body accepted (413 above it).
         max_upload_bytes: The largest upload accepted by the storage endpoint (413 above it).
+        enforce_mime_types: Refuse (403) an upload whose Content-Type is not among the link's
+            ``allowed_mime_types``. Off by default: Talkdesk does not document whether its links enforce them.
         storage_dir: Where uploaded bytes are kept; ``None`` means a temporary directory removed on close.
         specs: Spec sources by name (``talkdesk-attachments``, ...), overriding the packaged files.
         faults: Fault rules to install at start, as objects or as spec strings (see ``attachkit.testing``).
@@ -52,6 +54,7 @@ class MockConfig:
     strict_responses: bool = False
     max_body_bytes: int = MIB
     max_upload_bytes: int = 1024 * MIB
+    enforce_mime_types: bool = False
     storage_dir: Path | None = None
     specs: Mapping[str, str | Path] = dataclasses.field(default_factory=dict)
     faults: tuple[str | FaultRule, ...] = ()
@@ -85,6 +88,7 @@ class ConfigOptions(TypedDict, total=False):
     strict_responses: bool
     max_body_bytes: int
     max_upload_bytes: int
+    enforce_mime_types: bool
     storage_dir: Path | None
     specs: Mapping[str, str | Path]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -181,13 +180,14 @@ class SpecDocument:
         content_type: str = "",
         path_params: Mapping[str, str] | None = None,
     ) -> _ValidationRequest:
-        parts = urlsplit(self.server_url + path)
+        # Join as strings: the path is already decoded and may hold '?' or '#', which a URL parser would cut at.
+        parts = urlsplit(self.server_url)
         parameters = RequestParameters(
             query=_MultiDict(query), header=headers or Headers(), cookie={}, path=dict(path_params or {})
         )
         return _ValidationRequest(
             host_url=f"{parts.scheme}://{parts.netloc}",
-            path=parts.path,
+            path=parts.path.rstrip("/") + path,
             method=method.lower(),
             body=body,
             content_type=content_type.lower(),
@@ -208,14 +208,13 @@ class SpecDocument:
         request = self._request(
             op.method, path, query=query, headers=headers, body=body, content_type=content_type, path_params=path_params
         )
+        # No warnings.catch_warnings() here: it changes process-wide state, and this runs in the server's thread.
         found: list[FieldError] = []
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openapi-core warns about things like deprecated parameters
-            for error in self._params_validator.iter_errors(request):
-                found.extend(_parameter_fields(error))
-            if op.body_media_types is not None:
-                for error in self._body_validator.iter_errors(request):
-                    found.extend(_body_fields(error))
+        for error in self._params_validator.iter_errors(request):
+            found.extend(_parameter_fields(error))
+        if op.body_media_types is not None:
+            for error in self._body_validator.iter_errors(request):
+                found.extend(_body_fields(error))
         return tuple(dict.fromkeys(found))
 
     def response_errors(
@@ -224,9 +223,7 @@ class SpecDocument:
         """Why a response does not conform to the operation's spec (empty when it does)."""
         request = self._request(op.method, path)
         response = _ValidationResponse(status, media_type.lower(), headers, body)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return [_short(str(error), 500) for error in self._response_validator.iter_errors(request, response)]
+        return [_short(str(error), 500) for error in self._response_validator.iter_errors(request, response)]
 
 
 class _MultiDict(dict[str, str]):

@@ -95,6 +95,7 @@ class MockServer:
         self._thread: threading.Thread | None = None
         self._server: _Server | None = None
         self._failure: BaseException | None = None
+        self._stopped = False
 
     # Lifecycle --------------------------------------------------------------------------------------------------
 
@@ -102,6 +103,8 @@ class MockServer:
         """Start serving; returns once the server accepts connections."""
         if self._thread is not None:
             raise RuntimeError("the mock server is already running")
+        if self._stopped:
+            raise RuntimeError("a MockServer runs once (stopping removed its storage); create a new one")
         sock = _bind(self._host, self._port)
         ready = threading.Event()
         server = _Server(_uvicorn_config(self.app, access_log=False, log_config=False), ready)
@@ -132,6 +135,7 @@ class MockServer:
             self._thread.join(timeout=30)
         self._thread = None
         self._server = None
+        self._stopped = True
         self.app.close()
 
     def __enter__(self) -> MockServer:

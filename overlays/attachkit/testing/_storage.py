@@ -17,6 +17,7 @@ from starlette.requests import ClientDisconnect, Request
 from ._clock import Clock
 from ._dialects import Problem
 from ._state import Attachment, DownloadLink, MockState, Upload
+from ._transport import mark_consumed
 
 
 def _denied(description: str) -> Problem:
@@ -26,10 +27,11 @@ def _denied(description: str) -> Problem:
 class BlobStore:
     """Upload links, the uploaded bytes on disk, and download links."""
 
-    def __init__(self, directory: Path, state: MockState, clock: Clock) -> None:
+    def __init__(self, directory: Path, state: MockState, clock: Clock, *, enforce_mime_types: bool = False) -> None:
         self.directory = directory
         self._state = state
         self._clock = clock
+        self._enforce_mime_types = enforce_mime_types
 
     def new_upload(self, allowed_mime_types: tuple[str, ...]) -> Upload:
         """Register a fresh upload link."""
@@ -49,7 +51,8 @@ class BlobStore:
             if upload.state != "pending":
                 return _denied("this upload link has already been used")
             media_type = content_type.split(";")[0].strip().lower()
-            if upload.allowed_mime_types and media_type not in {m.lower() for m in upload.allowed_mime_types}:
+            allowed = {m.lower() for m in upload.allowed_mime_types}
+            if self._enforce_mime_types and allowed and media_type not in allowed:
                 return _denied(f"content type {media_type or '(none)'} is not allowed for this link")
             claimed = dataclasses.replace(upload, state="uploading")
             store.uploads[upload.request_id] = claimed
@@ -85,6 +88,8 @@ class BlobStore:
             self._release(claimed)
             part.unlink(missing_ok=True)
             raise
+        if size == content_length:
+            mark_consumed(request)  # the stream ended at the declared length
         if size != content_length:
             self._release(claimed)
             part.unlink(missing_ok=True)

@@ -1,4 +1,6 @@
-"""Dropping a connection for real: uvicorn does not show the socket to the app, so a protocol subclass does.
+"""The connection under a request: its body's bookkeeping, and dropping it for real.
+
+Dropping: uvicorn does not show the socket to the app, so a protocol subclass does.
 
 :class:`TransportExposingProtocol` puts each connection's asyncio transport into the ASGI scope; a
 :class:`DropResponse` then aborts it (a TCP reset) instead of answering. Without a transport (in-process ASGI use)
@@ -11,11 +13,22 @@ import asyncio
 from typing import Any
 
 import httpx
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 TRANSPORT_KEY = "attachkit.transport"
+
+
+def mark_consumed(request: Request) -> None:
+    """Note that a request's whole body has been read (nothing is left to drain before answering)."""
+    request.state.body_consumed = True
+
+
+def body_consumed(request: Request) -> bool:
+    """Whether :func:`mark_consumed` was called for this request."""
+    return bool(getattr(request.state, "body_consumed", False))
 
 
 class TransportExposingProtocol(H11Protocol):
