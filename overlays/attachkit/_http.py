@@ -124,13 +124,30 @@ def connection_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnect
     return APIConnectionError(f"connection failed ({type(exc).__name__}: {exc})", **where)
 
 
-class APIClient(httpx.Client):
+class _JoinPaths:
+    """Joins the generated code's relative paths to the base URL as text, parsing the result once.
+
+    httpx's own merge parses the path, then copies the base URL with it (two parses a request); this was
+    a measurable share of attachkit's per-call cost. `test_url_join_matches_httpx` pins the equivalence.
+    """
+
+    base_url: httpx.URL
+    _prefix: str
+
+    def _merge_url(self, url: httpx.URL | str) -> httpx.URL:
+        if isinstance(url, str) and url.startswith("/") and not url.startswith("//"):
+            return httpx.URL(self._prefix + url[1:])
+        return super()._merge_url(url)  # type: ignore[misc, no-any-return]
+
+
+class APIClient(_JoinPaths, httpx.Client):
     """An httpx client that raises `attachkit.errors` instead of returning error responses."""
 
     def __init__(self, *, vendor: Vendor, clock: Clock, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._vendor = vendor
         self._clock = clock
+        self._prefix = str(self.base_url).rstrip("/") + "/"
 
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         try:
@@ -145,13 +162,14 @@ class APIClient(httpx.Client):
         return response
 
 
-class AsyncAPIClient(httpx.AsyncClient):
+class AsyncAPIClient(_JoinPaths, httpx.AsyncClient):
     """The async twin of `APIClient`."""
 
     def __init__(self, *, vendor: Vendor, clock: Clock, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._vendor = vendor
         self._clock = clock
+        self._prefix = str(self.base_url).rstrip("/") + "/"
 
     async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         try:

@@ -7,7 +7,7 @@ import logging
 import httpx
 import pytest
 
-from attachkit import TalkdeskClient, WebexClient, errors
+from attachkit import FakeClock, TalkdeskClient, WebexClient, errors
 from tests.client.fakes import ACTION, ATTACHMENT, FakeAPI, async_webex, talkdesk, webex
 
 
@@ -142,3 +142,25 @@ def test_every_public_method_has_a_docstring_and_an_async_twin() -> None:
                 inspect.signature(getattr(sync_cls, name)).parameters.keys()
                 == inspect.signature(getattr(async_cls, name)).parameters.keys()
             )
+
+
+@pytest.mark.parametrize("base", ["http://127.0.0.1", "https://api.talkdeskapp.com", "http://127.0.0.1:8080/webex/v1"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/attachments/2023-03",
+        "/attachments/2023-03/..%2Fx",
+        "/attachments/2023-03/a%252Fb/download-link",
+        "/attachment/actions/%C3%BCn%C3%AF",
+        "/digital-connect/conversations/a%20b%3Fc%23d/messages",
+        "https://elsewhere.example/x?sig=1",
+    ],
+)
+def test_url_join_matches_httpx(base: str, path: str) -> None:
+    from attachkit._http import APIClient
+    from attachkit._vendors import WEBEX
+
+    ours = APIClient(vendor=WEBEX, clock=FakeClock(), base_url=base)
+    theirs = httpx.Client(base_url=base)
+    assert ours.build_request("GET", path).url == theirs.build_request("GET", path).url
+    assert ours.build_request("GET", path).url.raw_path == theirs.build_request("GET", path).url.raw_path

@@ -1,0 +1,83 @@
+"""`scripts/bench.py --quick` runs end to end and reports every section with numbers.
+
+No timing assertions: the figures belong to `make bench`. This only keeps the script from rotting.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def _numbers(value: Any) -> list[float]:
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int | float):
+        return [float(value)]
+    if isinstance(value, dict):
+        return [n for item in value.values() for n in _numbers(item)]
+    if isinstance(value, list):
+        return [n for item in value for n in _numbers(item)]
+    return []
+
+
+def test_quick_bench_reports_every_section(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--quick", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    report = json.loads((tmp_path / "bench-quick.json").read_text())
+    table = (tmp_path / "bench-quick.txt").read_text()
+    assert table in result.stdout
+
+    meta = report["meta"]
+    assert meta["cores"] >= 1 and meta["python"].split()[-1] == ".".join(map(str, sys.version_info[:3]))
+    for heading in ("(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "cores", meta["python"]):
+        assert heading in table
+
+    for section in ("overhead", "in_memory", "async", "streaming", "mock", "tooling"):
+        numbers = _numbers(report[section])
+        assert numbers, section
+        assert all(math.isfinite(n) for n in numbers), section
+
+    ops = report["overhead"]["ops"]
+    assert set(ops) == {"create", "get", "send_message"}
+    for op, figures in ops.items():
+        for impl in ("httpx", "attachkit"):
+            assert figures[impl]["wall_us"] > 0 and figures[impl]["cpu_us"] >= 0, (op, impl)
+        assert figures["attachkit/httpx"]["wall"] > 0
+    for op in ("create", "get"):
+        assert ops[op]["attachkit/webexpythonsdk"]["cpu"] > 0
+    assert set(report["in_memory"]["ops"]) == set(ops)
+
+    rows = report["async"]["rows"]
+    assert [row["latency_ms"] > 0 for row in rows] == [False, True]
+    assert all(row["async_per_s"] > 0 and row["sync_per_s"] > 0 and row["in_flight"] == 64 for row in rows)
+    assert all(row["httpx_async_per_s"] > 0 and row["httpx_async_cpu_us"] > 0 for row in rows)
+
+    streaming = report["streaming"]
+    assert streaming["upload_mib_s"] > 0 and streaming["download_mib_s"] > 0
+    assert streaming["rss_growth_mib"] >= 0
+
+    mock = report["mock"]
+    assert mock["per_s"] > 0 and mock["p99_ms"] >= mock["p50_ms"] > 0
+    assert set(mock["statuses"]) == {"201"}
+
+    tooling = report["tooling"]
+    assert tooling["regenerate_s"] > 0 and tooling["regenerate_exit_codes"] == [0]
+    assert tooling["import_cold_ms"] > 0 and tooling["import_warm_ms"] > 0
+
+    assert report["targets"] and all({"section", "what", "value", "target", "met"} <= set(t) for t in report["targets"])
+    for case, profile in report.get("profiles", {}).items():
+        assert profile["top"], case
