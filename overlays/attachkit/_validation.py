@@ -5,6 +5,9 @@ written by `make regenerate`), so a constraint is stated once, in `openapi/*.yam
 understands the JSON Schema keywords our specs use (type, enum, required, properties,
 additionalProperties, items, minLength, maxLength, pattern, minimum, maximum, allOf, $ref); an
 unknown keyword is ignored, not guessed at. Runtime dependencies stay httpx and attrs.
+
+Each operation's schemas are compiled once (references followed, `allOf` merged, patterns compiled),
+and one walk checks both the constraints and that every value is something JSON can carry.
 """
 
 from __future__ import annotations
@@ -56,10 +59,12 @@ class Contract:
                     found = (method, op, [self._resolve(p) for p in params])
         if found is None:
             raise LookupError(f"{operation_id} is not in {package}'s spec")
-        _, op, self._params = found
+        _, op, params = found
+        self._compiled: dict[int, dict[str, Any]] = {}
+        self._params = [{**p, "schema": self._compile(p.get("schema", {}))} for p in params]
         body = op.get("requestBody")
         media = self._resolve(body)["content"].get("application/json") if body else None
-        self._body_schema: dict[str, Any] | None = media["schema"] if media else None
+        self._body_schema: dict[str, Any] | None = self._compile(media["schema"]) if media else None
         self._body_required = bool(body and self._resolve(body).get("required"))
 
     def check(
@@ -84,11 +89,9 @@ class Contract:
                 if param.get("required"):
                     raise ValidationError(field, "is required")
                 continue
-            self._validate(param.get("schema", {}), value, field)
-            if isinstance(value, str):
-                _check_text(value, field)
-                if param["in"] == "header" and not _HEADER_VALUE.fullmatch(value):
-                    raise ValidationError(field, "must be visible ASCII characters (it is sent as an HTTP header)")
+            _validate(param["schema"], value, field)
+            if isinstance(value, str) and param["in"] == "header" and not _HEADER_VALUE.fullmatch(value):
+                raise ValidationError(field, "must be visible ASCII characters (it is sent as an HTTP header)")
             if param["in"] == "path" and value in {".", ".."}:
                 raise ValidationError(field, "cannot be '.' or '..', which address a different path")
         if body is MISSING:
@@ -96,8 +99,7 @@ class Contract:
                 raise ValidationError("body", "is required")
             return
         if self._body_schema is not None:
-            _check_json(body, "", names)
-            self._validate(self._body_schema, body, "", names)
+            _validate(self._body_schema, body, "", names)
 
     def _resolve(self, node: Any) -> Any:
         while isinstance(node, dict) and "$ref" in node:
@@ -107,56 +109,87 @@ class Contract:
             node = target
         return node
 
-    def _validate(self, schema: Any, value: Any, path: str, names: Mapping[str, str] | None = None) -> None:
-        schema = self._resolve(schema)
-        if not isinstance(schema, dict):
+    def _compile(self, node: Any) -> dict[str, Any]:
+        """`node` with its `$ref`s followed and its `allOf` merged, all the way down; done once per contract."""
+        node = self._resolve(node)
+        if not isinstance(node, dict):
+            return {}
+        done = self._compiled.get(id(node))
+        if done is not None:
+            return done
+        compiled: dict[str, Any] = {}
+        self._compiled[id(node)] = compiled  # before recursing, so a recursive schema terminates
+        for part in node.get("allOf", []):
+            compiled.update(self._compile(part))
+        for key, value in node.items():
+            if key == "allOf":
+                continue
+            if key == "properties":
+                compiled[key] = {name: self._compile(sub) for name, sub in value.items()}
+            elif key == "items" or (key == "additionalProperties" and isinstance(value, dict)):
+                compiled[key] = self._compile(value)
+            elif key == "pattern":
+                compiled[key] = _pattern(value)
+            else:
+                compiled[key] = value
+        return compiled
+
+
+def _validate(schema: dict[str, Any], value: Any, path: str, names: Mapping[str, str] | None = None) -> None:
+    """Check `value` against a compiled schema, and that it is something JSON can carry."""
+    where = path or "body"
+    kind = schema.get("type")
+    if value is None:
+        if schema.get("nullable") or kind is None:
             return
-        for part in schema.get("allOf", []):
-            self._validate(part, value, path, names)
-        where = path or "body"
-        if value is None:
-            if schema.get("nullable"):
-                return
-            if "type" in schema:
-                raise ValidationError(where, f"must be {_article(schema['type'])}, not None")
-        kind = schema.get("type")
-        if kind in _TYPES and (not isinstance(value, _TYPES[kind]) or (kind != "boolean" and isinstance(value, bool))):
-            raise ValidationError(where, f"must be {_article(kind)}, not {type(value).__name__}")
-        if "enum" in schema and value not in schema["enum"]:
-            raise ValidationError(where, f"must be one of {', '.join(map(repr, schema['enum']))}, not {value!r}")
-        if isinstance(value, str):
-            if "minLength" in schema and len(value) < schema["minLength"]:
-                raise ValidationError(
-                    where,
-                    "must not be empty"
-                    if schema["minLength"] == 1
-                    else f"must be at least {schema['minLength']} characters",
-                )
-            if "maxLength" in schema and len(value) > schema["maxLength"]:
-                raise ValidationError(where, f"must be at most {schema['maxLength']} characters (got {len(value)})")
-            if "pattern" in schema and not _pattern(schema["pattern"]).search(value):
-                raise ValidationError(where, f"must match {schema['pattern']!r}")
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            if "minimum" in schema and value < schema["minimum"]:
-                raise ValidationError(where, f"must be at least {schema['minimum']}")
-            if "maximum" in schema and value > schema["maximum"]:
-                raise ValidationError(where, f"must be at most {schema['maximum']}")
-        if isinstance(value, list | tuple) and "items" in schema:
-            for i, item in enumerate(value):
-                self._validate(schema["items"], item, f"{path}[{i}]" if path else f"[{i}]")
-        if isinstance(value, dict):
-            properties = schema.get("properties", {})
-            for key in schema.get("required", []):
-                if key not in value:
-                    raise ValidationError(_join(path, key, names), "is required")
-            for key, item in value.items():
-                field = _join(path, key, names)
-                if key in properties:
-                    self._validate(properties[key], item, field)
-                elif schema.get("additionalProperties") is False:
-                    raise ValidationError(field, "is not a known field")
-                elif isinstance(schema.get("additionalProperties"), dict):
-                    self._validate(schema["additionalProperties"], item, field)
+        raise ValidationError(where, f"must be {_article(kind)}, not None")
+    if kind in _TYPES and (not isinstance(value, _TYPES[kind]) or (kind != "boolean" and isinstance(value, bool))):
+        raise ValidationError(where, f"must be {_article(kind)}, not {type(value).__name__}")
+    if "enum" in schema and value not in schema["enum"]:
+        raise ValidationError(where, f"must be one of {', '.join(map(repr, schema['enum']))}, not {value!r}")
+    if isinstance(value, str):
+        _check_text(value, where)
+        if "minLength" in schema and len(value) < schema["minLength"]:
+            raise ValidationError(
+                where,
+                "must not be empty"
+                if schema["minLength"] == 1
+                else f"must be at least {schema['minLength']} characters",
+            )
+        if "maxLength" in schema and len(value) > schema["maxLength"]:
+            raise ValidationError(where, f"must be at most {schema['maxLength']} characters (got {len(value)})")
+        if "pattern" in schema and not schema["pattern"].search(value):
+            raise ValidationError(where, f"must match {schema['pattern'].pattern!r}")
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValidationError(where, "must be a finite number (JSON has no NaN or infinity)")
+        if "minimum" in schema and value < schema["minimum"]:
+            raise ValidationError(where, f"must be at least {schema['minimum']}")
+        if "maximum" in schema and value > schema["maximum"]:
+            raise ValidationError(where, f"must be at most {schema['maximum']}")
+    elif isinstance(value, list | tuple):
+        items = schema.get("items", {})
+        for i, item in enumerate(value):
+            _validate(items, item, f"{path}[{i}]" if path else f"[{i}]")
+    elif isinstance(value, dict):
+        properties = schema.get("properties", {})
+        for key in schema.get("required", ()):
+            if key not in value:
+                raise ValidationError(_join(path, key, names), "is required")
+        extra = schema.get("additionalProperties", True)
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ValidationError(where, f"has a key {key!r} that is not a string")
+            _check_text(key, where)
+            if key in properties:
+                _validate(properties[key], item, _join(path, key, names))
+            elif extra is False:
+                raise ValidationError(_join(path, key, names), "is not a known field")
+            else:
+                # Free-form values (metadata, card inputs) are checked only for what JSON can carry.
+                _validate(extra if isinstance(extra, dict) else {}, item, _join(path, key, names))
+    elif not isinstance(value, bool):
+        raise ValidationError(where, f"is not JSON-serialisable ({type(value).__name__})")
 
 
 def _join(path: str, key: str, names: Mapping[str, str] | None) -> str:
@@ -175,31 +208,6 @@ def _check_text(value: str, field: str) -> None:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise ValidationError(field, f"is not valid Unicode text (character {exc.start} is a lone surrogate)") from None
-
-
-def _check_json(value: Any, path: str, names: Mapping[str, str]) -> None:
-    """Everything in a body must survive JSON: no sets, datetimes, bytes, NaN, lone surrogates, non-string keys."""
-    if isinstance(value, str):
-        _check_text(value, path or "body")
-        return
-    if value is None or isinstance(value, bool | int):
-        return
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValidationError(path or "body", "must be a finite number (JSON has no NaN or infinity)")
-        return
-    if isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            _check_json(item, f"{path}[{i}]", names)
-        return
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise ValidationError(path or "body", f"has a key {key!r} that is not a string")
-            _check_text(key, path or "body")
-            _check_json(item, _join(path, key, names), names)
-        return
-    raise ValidationError(path or "body", f"is not JSON-serialisable ({type(value).__name__})")
 
 
 @functools.cache
