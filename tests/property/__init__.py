@@ -1,0 +1,1 @@
+"""Property-based API tests: schemathesis against the mock, Hypothesis properties of the client."""

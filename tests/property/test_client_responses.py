@@ -1,0 +1,243 @@
+"""Property 1: whatever an operation answers, the public client returns the documented model or raises the
+right `attachkit.errors` class with the vendor's fields, and never anything else.
+
+Answers are drawn from each operation's documented responses (status, media type, body from the schema,
+headers from their schemas), plus undocumented statuses and bodies that are not the documented JSON. They are
+served through `httpx.MockTransport` to the sync and the async client.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from attachkit import errors
+from attachkit.talkdesk import SentMessage
+from tests import specs
+from tests.property import stats
+from tests.property._operations import (
+    BY_ID,
+    OPERATIONS,
+    TALKDESK_BASE,
+    WEBEX_BASE,
+    Operation,
+    invoke,
+    token_response,
+    valid_arguments,
+)
+from tests.property._responses import (
+    NOT_JSON,
+    Served,
+    documented_answers,
+    documented_responses,
+    json_schema,
+    other_answers,
+)
+
+# The class each status maps to (errors.py): a class of its own, 5xx, or "anything else".
+ERROR_CLASSES: dict[int, type[errors.APIError]] = {
+    400: errors.BadRequestError,
+    401: errors.AuthenticationError,
+    403: errors.PermissionDeniedError,
+    404: errors.NotFoundError,
+    409: errors.ConflictError,
+    410: errors.GoneError,
+    413: errors.PayloadTooLargeError,
+    415: errors.UnsupportedMediaTypeError,
+    423: errors.LockedError,
+    428: errors.PreconditionRequiredError,
+    429: errors.RateLimitError,
+}
+VENDOR_NAMES = {"talkdesk": "Talkdesk", "webex": "Webex"}
+PACKAGES = {
+    "talkdesk-attachments": "talkdesk_attachments_api.models",
+    "talkdesk-digital-connect": "talkdesk_digital_connect_api.models",
+    "webex-attachment-actions": "webex_attachment_actions_api.models",
+}
+_WHOLE_SECONDS = re.compile(r"[0-9]+")
+KNOWN_STATUSES = frozenset(s.value for s in HTTPStatus)
+
+
+def expected_error(status: int) -> type[errors.APIError]:
+    if status in ERROR_CLASSES:
+        return ERROR_CLASSES[status]
+    if 500 <= status <= 599:
+        return errors.InternalServerError
+    return errors.UnexpectedResponseError
+
+
+def model_class(op: Operation, schema: dict[str, Any]) -> type:
+    """The generated model named by the response schema's `$ref`."""
+    name = schema["$ref"].rsplit("/", 1)[-1]
+    return getattr(importlib.import_module(PACKAGES[op.spec]), name)
+
+
+def is_success(op: Operation, served: Served) -> bool:
+    """Whether `served` has a success status the operation documents (whatever its body)."""
+    return 200 <= served.status < 300 and served.status in documented_responses(op)
+
+
+DOCUMENTED = [(op, status) for op in OPERATIONS for status in sorted(documented_responses(op))]
+
+
+@pytest.mark.parametrize(("op", "status"), DOCUMENTED, ids=[f"{op.id}-{status}" for op, status in DOCUMENTED])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_each_documented_answer(op: Operation, status: int, data: st.DataObject) -> None:
+    answer_and_check(op, data.draw(documented_answers(op, status), label="served"), data)
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: op.id)
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_undocumented_statuses_and_unreadable_bodies(op: Operation, data: st.DataObject) -> None:
+    answer_and_check(op, data.draw(other_answers(op), label="served"), data)
+
+
+def answer_and_check(op: Operation, served: Served, data: st.DataObject) -> None:
+    """Serve `served` to a call of `op` with valid arguments; the outcome is the model or the right error."""
+    kwargs = data.draw(valid_arguments(op), label="arguments")
+    strict = op.operation_id == "send_message" and data.draw(st.booleans(), label="strict")
+    if strict:
+        kwargs = {**kwargs, "strict": True}
+    asynchronous = data.draw(st.booleans(), label="async")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return token_response(request) or httpx.Response(
+            served.status, headers=served.http_headers(), content=served.body
+        )
+
+    stats.count("client responses")
+    try:
+        result = invoke(op, kwargs, handler, asynchronous=asynchronous)
+    except errors.PartialSuccessError as exc:
+        assert strict and served.status == 206 and is_success(op, served), exc
+        check_sent_message(exc.result, served, kwargs)
+        assert exc.partial_fail_reason == exc.result.partial_fail_reason
+        return
+    except errors.APIError as exc:
+        check_error(op, served, exc)
+        return
+    # Anything else escapes and fails the test: the client must never raise it.
+    assert is_success(op, served), f"{served.status} answered with a result: {result!r}"
+    check_result(op, served, result, kwargs)
+
+
+def check_result(op: Operation, served: Served, result: Any, kwargs: dict[str, Any]) -> None:
+    schema = json_schema(op, served.status)
+    assert schema is not None
+    if op.operation_id == "send_message":
+        check_sent_message(result, served, kwargs)
+        return
+    assert type(result) is model_class(op, schema)
+    body = served.json
+    if specs.validator(op.spec, schema).is_valid(body):
+        assert result.to_dict() == body
+
+
+def check_sent_message(result: SentMessage, served: Served, kwargs: dict[str, Any]) -> None:
+    assert type(result) is SentMessage
+    body = served.json
+    assert result.status_code == served.status
+    assert result.partial == (served.status == 206)
+    if kwargs.get("idempotency_key") is not None:
+        assert result.idempotency_key == kwargs["idempotency_key"]
+    else:
+        assert result.idempotency_key
+    schema = json_schema(BY_ID["send_message"], served.status)
+    if (
+        isinstance(body, dict)
+        and schema is not None
+        and specs.validator("talkdesk-digital-connect", schema).is_valid(body)
+    ):
+        assert result.conversation_id == body.get("id")
+        assert result.message_id == body.get("message_id")
+        assert result.created_at == body.get("created_at")
+        assert result.partial_fail_reason == body.get("partial_fail_reason")
+
+
+def check_error(op: Operation, served: Served, exc: errors.APIError) -> None:
+    if is_success(op, served):
+        # A documented success whose body the client could not read is an UnexpectedResponseError;
+        # JSON that parses but breaks the schema may also come back as the model.
+        # Narrowed: its status_code, body and headers are not checked, because the client reports 0 and
+        # drops them (attachkit/_base.py `unreadable`), a bug reported with this suite.
+        assert type(exc) is errors.UnexpectedResponseError, repr(exc)
+        body = served.json
+        schema = json_schema(op, served.status)
+        assert schema is not None
+        assert body is NOT_JSON or not specs.validator(op.spec, schema).is_valid(body), (
+            f"a documented {served.status} with a valid body raised {exc!r}"
+        )
+        return
+    assert type(exc) is expected_error(served.status), f"{served.status} raised {type(exc).__name__}"
+    assert exc.status_code == served.status
+    assert exc.vendor == VENDOR_NAMES[op.vendor]
+    if 200 <= served.status < 300 and served.status in KNOWN_STATUSES:
+        # An undocumented success. Narrowed: the client keeps 2 KiB of the body, not 64 KiB, and no method,
+        # URL or vendor fields (attachkit/_base.py `parsed`), a bug reported with this suite.
+        assert served.body.startswith(exc.body)
+        for name, value in served.http_headers():
+            assert exc.headers.get(name) == value
+        return
+    assert exc.body == served.body[: 64 * 1024]
+    assert exc.method == op.method.upper()
+    assert exc.url is not None and exc.url.startswith((TALKDESK_BASE, WEBEX_BASE))
+    for name, value in served.headers:
+        assert exc.headers.get(name) == value
+    retry_after = dict(served.headers).get("Retry-After")
+    if retry_after is None:
+        assert exc.retry_after is None
+    elif _WHOLE_SECONDS.fullmatch(retry_after):
+        assert exc.retry_after == float(retry_after)
+    # errors.py promises a one-line str(). Narrowed: a `code`, tracking id or field name with a line break in
+    # it is printed as is (attachkit/errors.py `APIError._summary`), a bug reported with this suite.
+    unflattened = [exc.code or "", exc.tracking_id or "", *(f.name for f in exc.fields)]
+    if not any(len(f"-{text}-".splitlines()) > 1 for text in unflattened):
+        assert len(str(exc).splitlines()) == 1, str(exc)
+    body = served.json
+    if not isinstance(body, dict):
+        assert exc.code is None and exc.fields == [] and exc.errors == []
+        return
+    if op.vendor == "talkdesk":
+        check_talkdesk_fields(body, exc)
+    else:
+        check_webex_fields(body, exc, dict(served.headers).get("TrackingID"))
+
+
+def _text(body: dict[str, Any], key: str) -> str | None:
+    value = body.get(key)
+    return value if isinstance(value, str) else None
+
+
+def check_talkdesk_fields(body: dict[str, Any], exc: errors.APIError) -> None:
+    assert exc.code == _text(body, "code")
+    if _text(body, "message") is not None:
+        assert exc.message == body["message"]
+    assert exc.description == _text(body, "description")
+    fields = body.get("fields")
+    if isinstance(fields, list) and all(isinstance(f, dict) for f in fields):
+        assert [(f.name, f.description) for f in exc.fields] == [
+            (str(f.get("name", "")), str(f.get("description", ""))) for f in fields
+        ]
+    assert exc.errors == []
+
+
+def check_webex_fields(body: dict[str, Any], exc: errors.APIError, header_tracking_id: str | None) -> None:
+    if _text(body, "message") is not None:
+        assert exc.message == body["message"]
+    details = body.get("errors")
+    if isinstance(details, list) and all(isinstance(d, dict) for d in details):
+        assert exc.errors == [d["description"] for d in details if isinstance(d.get("description"), str)]
+    tracking_id = _text(body, "trackingId")
+    assert exc.tracking_id == (tracking_id if tracking_id is not None else header_tracking_id)
+    if exc.tracking_id:
+        assert str(exc).endswith(f"[tracking id: {exc.tracking_id}]")
+    assert exc.code is None and exc.fields == []
