@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -63,23 +63,6 @@ def error_line(result: Result) -> str:
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("error: ")
     return lines[0]
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    # Strict: a response that breaks its spec becomes a 500, and is recorded.
-    with MockServer(validate_responses=True, strict_responses=True) as mock:
-        yield mock
-
-
-@pytest.fixture
-def mock(server: MockServer) -> Iterator[MockServer]:
-    """The module's server, with no faults left behind and no spec violation or internal error allowed."""
-    violations, errors = len(server.response_violations), len(server.internal_errors)
-    yield server
-    server.faults.clear()
-    assert server.response_violations[violations:] == []
-    assert server.internal_errors[errors:] == []
 
 
 @pytest.fixture
