@@ -9,9 +9,9 @@ from typing import Any, Self, TypeVar
 
 import httpx
 
-from ._http import APIClient, AsyncAPIClient, Settings, build_async, build_sync
+from ._http import LAST_RESPONSE, APIClient, AsyncAPIClient, Settings, build_async, build_sync
 from ._transport import call_options
-from .errors import AttachkitError, UnexpectedResponseError
+from .errors import AttachkitError, UnexpectedResponseError, unexpected_success
 
 Timeout = float | httpx.Timeout | None
 
@@ -89,16 +89,12 @@ def _name(endpoint: ModuleType) -> str:
 
 def parsed(response: Any, expected: type[T], settings: Settings, endpoint: ModuleType) -> T:
     """The parsed model of a generated `Response`, or `UnexpectedResponseError` when it is not one."""
-    what = _name(endpoint)
     value = response.parsed
     if isinstance(value, expected):
         return value
-    raise UnexpectedResponseError(
-        status_code=int(response.status_code),
-        vendor=settings.vendor.name,
-        message=f"{what} answered {int(response.status_code)} without the documented body",
-        headers=response.headers,
-        body=response.content[:2048],
+    status = int(response.status_code)
+    raise unexpected_success(
+        settings.vendor, LAST_RESPONSE.get(), f"{_name(endpoint)} answered {status}, which its spec does not describe"
     )
 
 
@@ -166,8 +162,8 @@ class AsyncResource:
 
 def unreadable(settings: Settings, endpoint: ModuleType, exc: Exception) -> UnexpectedResponseError:
     """The error for a success response whose body the generated parser could not read."""
-    return UnexpectedResponseError(
-        status_code=0,
-        vendor=settings.vendor.name,
-        message=f"{_name(endpoint)}: the response body does not match the spec ({type(exc).__name__}: {exc})",
+    return unexpected_success(
+        settings.vendor,
+        LAST_RESPONSE.get(),
+        f"{_name(endpoint)}: the response body does not match the spec ({type(exc).__name__}: {exc})",
     )

@@ -9,6 +9,7 @@ only ever meet the successes they were written for.
 
 from __future__ import annotations
 
+import contextvars
 import ipaddress
 import logging
 import os
@@ -117,6 +118,13 @@ async def araise_for_error(vendor: Vendor, response: httpx.Response, clock: Cloc
     raise error_from_response(vendor, response, now=clock.time())
 
 
+# The success response most recently handed to the generated code in this thread or task, so that a
+# success it cannot read (or does not document) can be reported with its status, headers, body and URL.
+LAST_RESPONSE: contextvars.ContextVar[httpx.Response | None] = contextvars.ContextVar(
+    "attachkit_last_response", default=None
+)
+
+
 def connection_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnectionError:
     where = {"method": request.method, "url": redact_url(request.url)}
     if isinstance(exc, httpx.TimeoutException):
@@ -159,6 +167,7 @@ class APIClient(_JoinPaths, httpx.Client):
         except BaseException:
             response.close()
             raise
+        LAST_RESPONSE.set(response)
         return response
 
 
@@ -181,6 +190,7 @@ class AsyncAPIClient(_JoinPaths, httpx.AsyncClient):
         except BaseException:
             await response.aclose()
             raise
+        LAST_RESPONSE.set(response)
         return response
 
 

@@ -143,17 +143,19 @@ class APIError(AttachkitError):
     def _summary(self) -> str:
         parts = [f"{self.status_code} from {self.vendor}"]
         if self.code:
-            parts.append(f" [{self.code}]")
+            parts.append(f" [{_one_line(self.code)}]")
         detail = self.message or self.description or (self.errors[0] if self.errors else None)
         parts.append(f": {_one_line(detail)}" if detail else ": (no error message)")
         if self.fields:
-            parts.append(" (" + "; ".join(f"{f.name}: {_one_line(f.description)}" for f in self.fields) + ")")
+            parts.append(
+                " (" + "; ".join(f"{_one_line(f.name)}: {_one_line(f.description)}" for f in self.fields) + ")"
+            )
         if self.method and self.url:
-            parts.append(f" on {self.method} {self.url}")
+            parts.append(f" on {_one_line(self.method)} {_one_line(self.url)}")
         if self.retry_after is not None:
             parts.append(f"; retry after {self.retry_after:g}s")
         if self.tracking_id:
-            parts.append(f" [tracking id: {self.tracking_id}]")
+            parts.append(f" [tracking id: {_one_line(self.tracking_id)}]")
         return "".join(parts)
 
     def __repr__(self) -> str:
@@ -345,5 +347,24 @@ def error_from_response(vendor: Vendor, response: httpx.Response, *, now: float 
     )
 
 
+def unexpected_success(vendor: Vendor, response: httpx.Response | None, message: str) -> UnexpectedResponseError:
+    """A success the spec does not describe, or whose body does not match it: the status, headers, body and
+    URL of the real response, with `message` saying what was wrong."""
+    if response is None:
+        return UnexpectedResponseError(status_code=0, vendor=vendor.name, message=message)
+    error = error_from_response(vendor, response)
+    return UnexpectedResponseError(
+        status_code=response.status_code,
+        vendor=vendor.name,
+        message=message,
+        tracking_id=error.tracking_id,
+        headers=response.headers,
+        body=response.content[:_BODY_LIMIT],
+        method=error.method,
+        url=error.url,
+    )
+
+
 def _one_line(value: str | None) -> str:
+    # str.split() without arguments splits on every Unicode line break too (\x85, \u2028, ...).
     return " ".join(value.split()) if value else ""
