@@ -139,9 +139,11 @@ def test_upload_with_a_short_body_is_not_stored(client: httpx.Client, mock: Mock
         raw.shutdown(socket.SHUT_WR)  # the client gives up before the declared length
         while raw.recv(4096):
             pass
-    # The server sees the disconnect: the link is released, nothing is stored.
-    eventually(lambda: mock.state.uploads[body["request_id"]].state != "uploading")
-    assert mock.state.history[-1].outcome == "client-disconnected"
+    # The server sees the disconnect: the link is released, nothing is stored. Wait for the upload's own record
+    # (written after the link's state changes), not merely the state.
+    eventually(lambda: any(r.operation == "upload" for r in mock.state.history))
+    uploads = [r for r in mock.state.history if r.operation == "upload"]
+    assert uploads[-1].outcome == "client-disconnected"
     assert mock.state.uploads[body["request_id"]].state == "pending"
     assert mock.state.uploads[body["request_id"]].size is None
     assert client.put(body["url"], content=b"complete").status_code == 200
