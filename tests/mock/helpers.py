@@ -88,8 +88,11 @@ def running(**options: Any) -> Iterator[MockServer]:
     assert mock.internal_errors == []
 
 
-def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Wait for a condition another thread makes true (e.g. the server noticing a disconnect)."""
+def eventually(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    """Wait for a condition another thread makes true (e.g. the server noticing a disconnect).
+
+    The timeout only bounds a broken run; it is generous so a loaded machine does not fail a correct one.
+    """
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "condition not reached"
