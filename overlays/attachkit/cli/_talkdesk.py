@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 import click
 
+from .._environment import TALKDESK as TALKDESK_ENV
 from ..errors import ConflictError
 from ..talkdesk import REGIONS, TalkdeskClient
 from ..talkdesk.models import Attachment
@@ -58,7 +59,7 @@ def talkdesk(
       attachkit talkdesk --region eu get 4f1c0e1a
     """
     state.output.add_secret(client_secret)
-    state.output.add_secret(os.environ.get("TALKDESK_CLIENT_SECRET"))
+    state.output.add_secret(os.environ.get(TALKDESK_ENV["client_secret"]))
     # None means "not given": the SDK then reads the variable, so there is one source of truth.
     state.talkdesk = functools.partial(
         TalkdeskClient,

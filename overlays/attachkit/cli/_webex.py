@@ -9,6 +9,7 @@ from typing import IO, Any
 
 import click
 
+from .._environment import WEBEX as WEBEX_ENV
 from ..webex import WebexClient
 from ._params import KEY_VALUE, as_dict, json_option
 from ._state import State, pass_state
@@ -36,7 +37,7 @@ def webex(state: State, token: str | None, base_url: str | None) -> None:
       attachkit webex action get "$ACTION_ID"
     """
     state.output.add_secret(token)
-    state.output.add_secret(os.environ.get("WEBEX_ACCESS_TOKEN"))
+    state.output.add_secret(os.environ.get(WEBEX_ENV["access_token"]))
     # None means "not given": the SDK then reads the variable, so there is one source of truth.
     state.webex = functools.partial(WebexClient, access_token=token, base_url=base_url)
 

@@ -10,6 +10,7 @@ from talkdesk_digital_connect_api import AuthenticatedClient as ConnectAPI
 from .._auth import BearerAuth, ClientCredentialsAuth
 from .._base import AsyncBase, SyncBase, env
 from .._clock import Clock
+from .._environment import TALKDESK as ENV
 from .._http import Settings, check_url, make_settings
 from .._retry import RetryPolicy
 from .._vendors import TALKDESK
@@ -36,8 +37,8 @@ def _configure(
     allow_insecure_http: bool,
 ) -> tuple[Settings, httpx.Auth, str]:
     """Resolve arguments and `TALKDESK_*` variables into settings and an auth flow (shared by both clients)."""
-    the_region = region(env("TALKDESK_REGION", region_name) or "us")
-    base = env("TALKDESK_BASE_URL", base_url)
+    the_region = region(env(ENV["region"], region_name) or "us")
+    base = env(ENV["base_url"], base_url)
     base = the_region.api_base_url if base is None else base
     settings = make_settings(
         vendor=TALKDESK,
@@ -52,15 +53,15 @@ def _configure(
         if not isinstance(access_token, str) or not access_token:
             raise ValidationError("access_token", "must be a non-empty string")
         return settings, BearerAuth(access_token), the_region.name
-    client_id = env("TALKDESK_CLIENT_ID", client_id)
-    client_secret = env("TALKDESK_CLIENT_SECRET", client_secret)
+    client_id = env(ENV["client_id"], client_id)
+    client_secret = env(ENV["client_secret"], client_secret)
     if not client_id:
         raise ValidationError("client_id", "is required (or set TALKDESK_CLIENT_ID), unless access_token is given")
     if not client_secret:
         raise ValidationError("client_secret", "is required (or set TALKDESK_CLIENT_SECRET)")
-    url = env("TALKDESK_TOKEN_URL", token_url)
+    url = env(ENV["token_url"], token_url)
     if url is None:
-        name = env("TALKDESK_ACCOUNT", account)
+        name = env(ENV["account"], account)
         if name is None:
             raise ValidationError("account", "is required (or set TALKDESK_ACCOUNT) to find the token endpoint")
         url = the_region.token_url(check_account(name))

@@ -12,6 +12,8 @@ from typing import IO, Unpack
 
 import uvicorn
 
+from .._environment import TALKDESK as TALKDESK_ENV
+from .._environment import WEBEX as WEBEX_ENV
 from ._app import MockApp, ResponseViolation
 from ._clock import Clock
 from ._config import ConfigOptions, MockConfig, MockOptions
@@ -245,15 +247,16 @@ class MockServer:
 
 def export_lines(talkdesk_base_url: str, token_url: str, webex_base_url: str, config: MockConfig) -> list[str]:
     """The ``export NAME=value`` lines that point attachkit at a running mock."""
-    values = {
-        "TALKDESK_ACCOUNT": config.account,
-        "TALKDESK_CLIENT_ID": config.client_id,
-        "TALKDESK_CLIENT_SECRET": config.client_secret,
-        "TALKDESK_BASE_URL": talkdesk_base_url,
-        "TALKDESK_TOKEN_URL": token_url,
-        "WEBEX_ACCESS_TOKEN": config.webex_token,
-        "WEBEX_BASE_URL": webex_base_url,
+    # The same arguments `talkdesk_kwargs()` / `webex_kwargs()` give, under the names the clients read.
+    talkdesk = {
+        "account": config.account,
+        "client_id": config.client_id,
+        "client_secret": config.client_secret,
+        "base_url": talkdesk_base_url,
+        "token_url": token_url,
     }
+    webex = {"access_token": config.webex_token, "base_url": webex_base_url}
+    values = {TALKDESK_ENV[k]: v for k, v in talkdesk.items()} | {WEBEX_ENV[k]: v for k, v in webex.items()}
     return [f"export {name}={shlex.quote(value)}" for name, value in values.items()]
 
 

@@ -11,6 +11,7 @@ from webex_attachment_actions_api import AuthenticatedClient as ActionsAPI
 from .._auth import BearerAuth
 from .._base import AsyncBase, SyncBase, env
 from .._clock import Clock
+from .._environment import WEBEX as ENV
 from .._http import Settings, make_settings
 from .._retry import RetryPolicy
 from .._vendors import WEBEX
@@ -34,12 +35,12 @@ def _configure(
     clock: Clock | None,
     allow_insecure_http: bool,
 ) -> tuple[Settings, BearerAuth]:
-    token = env("WEBEX_ACCESS_TOKEN", access_token)
+    token = env(ENV["access_token"], access_token)
     if not token or not isinstance(token, str):
         raise ValidationError("access_token", "is required: pass access_token= or set WEBEX_ACCESS_TOKEN")
     settings = make_settings(
         vendor=WEBEX,
-        base_url=_or(env("WEBEX_BASE_URL", base_url), DEFAULT_BASE_URL),
+        base_url=_or(env(ENV["base_url"], base_url), DEFAULT_BASE_URL),
         timeout=timeout,
         max_retries=max_retries,
         retry=retry,
