@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from attachkit import FakeClock, TalkdeskClient, WebexClient, errors
-from tests.client.fakes import ATTACHMENT, FakeAPI, async_talkdesk, talkdesk, webex
+from tests.client.fakes import ATTACHMENT, FakeAPI, async_talkdesk, talkdesk
 
 
 def test_token_request_uses_basic_auth_and_a_form_body() -> None:
@@ -218,7 +218,3 @@ def test_environment_configures_talkdesk(monkeypatch: pytest.MonkeyPatch) -> Non
     assert td._api.auth.token_url == "https://envco.talkdeskidca.com/oauth/token"  # type: ignore[union-attr]
     td.close()
 
-
-def test_webex_async_mirror_exists() -> None:
-    api = FakeAPI()
-    assert webex(api).attachment_actions.get.__doc__
