@@ -217,4 +217,3 @@ def test_environment_configures_talkdesk(monkeypatch: pytest.MonkeyPatch) -> Non
     assert td._settings.base_url == "https://api.talkdeskappca.com"
     assert td._api.auth.token_url == "https://envco.talkdeskidca.com/oauth/token"  # type: ignore[union-attr]
     td.close()
-
