@@ -4,9 +4,11 @@
     python scripts/regenerate.py --check    # regenerate into a temporary folder and compare
 
 Each spec becomes one package, named after the file (`talkdesk-attachments.yaml` ->
-`talkdesk_attachments_api`). openapi-python-client and ruff are the pinned versions from the
-project's `dev` extra; the ruff that the generator's post-hooks call is the one installed next to
-this interpreter, so a machine-wide ruff of another version cannot change the output.
+`talkdesk_attachments`). The folder is mounted inside the public package as `attachkit._generated`
+(a link in a checkout, a copy in the wheel), so no generated name is a top-level import.
+openapi-python-client and ruff are the pinned versions from the project's `dev` extra; the ruff that
+the generator's post-hooks call is the one installed next to this interpreter, so a machine-wide ruff of
+another version cannot change the output.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ SPECS = ROOT / "openapi"
 CONFIG = SPECS / "generator-config.yaml"
 GENERATED = ROOT / "generated"
 
+INIT = '''"""Machine-written code behind `attachkit`: private, imported only by the overlays."""
+'''
+
 README = """\
 # generated/
 
@@ -37,6 +42,9 @@ Do not edit anything here by hand: change the spec or the generator configuratio
 `make regenerate`, and commit both. `make test` fails when this folder differs from what
 `make regenerate` would write.
 
+The folder is importable as `attachkit._generated` (a link in a checkout, a copy in the wheel): these
+packages are private parts of attachkit, never top-level names in users' environments.
+
 | package | spec |
 |---|---|
 {rows}
@@ -44,7 +52,7 @@ Do not edit anything here by hand: change the spec or the generator configuratio
 
 
 def package_name(spec: Path) -> str:
-    return spec.stem.replace("-", "_") + "_api"
+    return spec.stem.replace("-", "_")
 
 
 def specs() -> list[Path]:
@@ -101,8 +109,9 @@ def generate_into(out: Path) -> None:
         # The spec itself, as JSON, so the overlays can check arguments against its constraints at run
         # time with the standard library only (runtime dependencies are httpx and attrs).
         (target / "openapi.json").write_text(json.dumps(load_yaml(spec), indent=1, sort_keys=True) + "\n")
-        rows.append(f"| `{name}` | `openapi/{spec.name}` |")
+        rows.append(f"| `attachkit._generated.{name}` | `openapi/{spec.name}` |")
     (out / "README.md").write_text(README.format(rows="\n".join(rows)))
+    (out / "__init__.py").write_text(INIT)
 
 
 def differences(left: Path, right: Path) -> list[str]:

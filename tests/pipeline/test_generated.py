@@ -34,17 +34,17 @@ def test_the_drift_check_names_the_differing_files(tmp_path: Path) -> None:
 
 def test_generated_clients_have_no_runtime_timeout_default() -> None:
     """The generated Client defaults to no timeout at all; attachkit must always pass one."""
-    from webex_attachment_actions_api import Client
+    from attachkit._generated.webex_attachment_actions import Client
 
     assert Client(base_url="http://127.0.0.1")._timeout is None
 
 
 def test_import_attachkit_reaches_all_three_generated_clients() -> None:
     code = (
-        "import attachkit, talkdesk_attachments_api, talkdesk_digital_connect_api, webex_attachment_actions_api;"
-        "from talkdesk_attachments_api.api.attachments import create_attachment;"
-        "from talkdesk_digital_connect_api.api.conversations import send_message;"
-        "from webex_attachment_actions_api.api.attachment_actions import create_attachment_action;"
+        "import attachkit;"
+        "from attachkit._generated.talkdesk_attachments.api.attachments import create_attachment;"
+        "from attachkit._generated.talkdesk_digital_connect.api.conversations import send_message;"
+        "from attachkit._generated.webex_attachment_actions.api.attachment_actions import create_attachment_action;"
         "print(attachkit.__version__)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd="/")

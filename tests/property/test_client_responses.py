@@ -57,9 +57,9 @@ ERROR_CLASSES: dict[int, type[errors.APIError]] = {
 }
 VENDOR_NAMES = {"talkdesk": "Talkdesk", "webex": "Webex"}
 PACKAGES = {
-    "talkdesk-attachments": "talkdesk_attachments_api.models",
-    "talkdesk-digital-connect": "talkdesk_digital_connect_api.models",
-    "webex-attachment-actions": "webex_attachment_actions_api.models",
+    "talkdesk-attachments": "attachkit._generated.talkdesk_attachments.models",
+    "talkdesk-digital-connect": "attachkit._generated.talkdesk_digital_connect.models",
+    "webex-attachment-actions": "attachkit._generated.webex_attachment_actions.models",
 }
 _WHOLE_SECONDS = re.compile(r"[0-9]+")
 KNOWN_STATUSES = frozenset(s.value for s in HTTPStatus)

@@ -12,13 +12,13 @@ from typing import Any, Final
 
 import httpx
 
-from talkdesk_attachments_api.api.attachments import (
+from attachkit._generated.talkdesk_attachments.api.attachments import (
     create_attachment,
     get_attachment,
     get_attachment_download_link,
     request_upload_link,
 )
-from talkdesk_attachments_api.models import (
+from attachkit._generated.talkdesk_attachments.models import (
     Attachment,
     CreateAttachmentRequest,
     DownloadLink,
@@ -33,7 +33,7 @@ from .._transport import call_options
 from .._validation import MISSING, contract
 from ..errors import ValidationError
 
-PACKAGE: Final = "talkdesk_attachments_api"
+PACKAGE: Final = "attachkit._generated.talkdesk_attachments"
 
 
 def _upload_link_body(allowed_mime_types: Sequence[str] | None) -> UploadLinkRequest | Any:

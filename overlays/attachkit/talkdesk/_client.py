@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from talkdesk_attachments_api import AuthenticatedClient as AttachmentsAPI
-from talkdesk_digital_connect_api import AuthenticatedClient as ConnectAPI
+from attachkit._generated.talkdesk_attachments import AuthenticatedClient as AttachmentsAPI
+from attachkit._generated.talkdesk_digital_connect import AuthenticatedClient as ConnectAPI
 
 from .._auth import BearerAuth, ClientCredentialsAuth
 from .._base import AsyncBase, SyncBase, env

@@ -11,9 +11,9 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
-from talkdesk_attachments_api.models import Attachment
-from talkdesk_digital_connect_api.api.conversations import send_message, start_conversation
-from talkdesk_digital_connect_api.models import (
+from attachkit._generated.talkdesk_attachments.models import Attachment
+from attachkit._generated.talkdesk_digital_connect.api.conversations import send_message, start_conversation
+from attachkit._generated.talkdesk_digital_connect.models import (
     Conversation,
     Message,
     MessageAttachment,
@@ -28,7 +28,7 @@ from .._validation import contract
 from ..errors import PartialSuccessError, ValidationError
 from ._models import SentMessage
 
-PACKAGE: Final = "talkdesk_digital_connect_api"
+PACKAGE: Final = "attachkit._generated.talkdesk_digital_connect"
 NAMES: Final = {"x-idempotency-key": "idempotency_key"}
 AttachmentLike = Attachment | MessageAttachment | Mapping[str, Any]
 

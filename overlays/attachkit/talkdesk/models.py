@@ -3,7 +3,7 @@
 Generated from `openapi/talkdesk-attachments.yaml` and `openapi/talkdesk-digital-connect.yaml`.
 """
 
-from talkdesk_attachments_api.models import (
+from attachkit._generated.talkdesk_attachments.models import (
     Attachment,
     AttachmentLinks,
     AttachmentProvider,
@@ -14,7 +14,7 @@ from talkdesk_attachments_api.models import (
     UploadLink,
     UploadLinkRequest,
 )
-from talkdesk_digital_connect_api.models import (
+from attachkit._generated.talkdesk_digital_connect.models import (
     ContactPerson,
     Conversation,
     Message,

@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from webex_attachment_actions_api.api.attachment_actions import create_attachment_action, get_attachment_action
-from webex_attachment_actions_api.models import AttachmentActivity, SubmitCardAction
+from attachkit._generated.webex_attachment_actions.api.attachment_actions import (
+    create_attachment_action,
+    get_attachment_action,
+)
+from attachkit._generated.webex_attachment_actions.models import AttachmentActivity, SubmitCardAction
 
 from .._base import AsyncResource, SyncResource, Timeout
 from .._validation import contract
 from ..errors import ValidationError
 
-PACKAGE: Final = "webex_attachment_actions_api"
+PACKAGE: Final = "attachkit._generated.webex_attachment_actions"
 NAMES: Final = {"messageId": "message_id", "id": "action_id"}
 
 

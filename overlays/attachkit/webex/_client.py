@@ -6,7 +6,7 @@ from typing import Final
 
 import httpx
 
-from webex_attachment_actions_api import AuthenticatedClient as ActionsAPI
+from attachkit._generated.webex_attachment_actions import AuthenticatedClient as ActionsAPI
 
 from .._auth import BearerAuth
 from .._base import AsyncBase, SyncBase, env

@@ -1,6 +1,6 @@
 """The Webex models: the generated attrs classes from `openapi/webex-attachment-actions.yaml`."""
 
-from webex_attachment_actions_api.models import (
+from attachkit._generated.webex_attachment_actions.models import (
     AttachmentActivity,
     AttachmentActivityType,
     Error,

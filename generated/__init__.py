@@ -1,0 +1,1 @@
+"""Machine-written code behind `attachkit`: private, imported only by the overlays."""
