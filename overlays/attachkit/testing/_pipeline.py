@@ -1,0 +1,122 @@
+"""The path every request takes: counted, faulted when a rule fires, worked, rendered, checked, answered or dropped.
+
+An endpoint supplies only its work (a coroutine returning a :class:`Reply`, a :class:`Problem` or a ready
+response). Any exception the work raises is logged and recorded, and answered with a 500: the server keeps serving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from http import HTTPStatus
+
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+
+from ._bodies import finish_body
+from ._checking import Binding, ResponseChecker
+from ._config import MockConfig
+from ._dialects import Dialect, Problem
+from ._faults import FaultRule, Faults
+from ._handlers import Reply
+from ._state import MockState
+from ._transport import DropResponse
+
+logger = logging.getLogger("attachkit.testing")
+
+Outcome = Reply | Problem | Response
+Work = Callable[[Request, str | None], Awaitable[Outcome]]  # (request, tracking id) -> outcome
+
+
+class Pipeline:
+    """Serves a request's work with the counting, faults, rendering and response checks every request gets."""
+
+    def __init__(self, config: MockConfig, state: MockState, faults: Faults, checker: ResponseChecker) -> None:
+        self.config = config
+        self.state = state
+        self.faults = faults
+        self.checker = checker
+        self.errors: list[str] = []
+
+    async def serve(
+        self,
+        request: Request,
+        operation: str,
+        dialect: Dialect,
+        binding: Binding,
+        work: Work,
+        *,
+        record_path: str | None = None,
+        faultable: bool = True,
+    ) -> Response:
+        """Answer ``request`` with the outcome of ``work``, recorded under ``operation`` (and ``record_path``)."""
+        tracking = dialect.new_tracking_id()
+        method = request.method
+        path = record_path or request.scope["path"]
+        self.state.received(operation)
+        rule = self.faults.pick(operation) if faultable else None
+        try:
+            if rule is not None and rule.latency > 0:
+                await asyncio.sleep(rule.latency)
+            if rule is not None and rule.drop == "before":
+                self.state.finished(operation, method, path, None, "dropped-before")
+                return DropResponse()
+            if rule is not None and rule.status is not None:
+                response = self.respond(self._fault_problem(rule, operation), dialect, tracking, binding, method)
+                await finish_body(request, response)
+                self.state.finished(operation, method, path, response.status_code, "faulted")
+                return response
+            outcome = await work(request, tracking)
+        except ClientDisconnect:
+            self.state.finished(operation, method, path, None, "client-disconnected")
+            return Response(status_code=400)  # nobody is listening any more
+        except Exception as exc:  # a bug in the mock: record it, answer, keep serving
+            logger.exception("attachkit mock failed on %s %s", method, path)
+            self.errors.append(f"{operation}: {type(exc).__name__}: {exc}")
+            outcome = Problem(500, "server_error", "Internal Server Error", description="the mock failed; see its log")
+        if isinstance(outcome, Response):
+            outcome.headers.update(dialect.headers(tracking))
+            response = outcome
+        else:
+            response = self.respond(outcome, dialect, tracking, binding, method)
+        await finish_body(request, response)
+        if rule is not None and rule.drop == "after":
+            self.state.finished(operation, method, path, None, "dropped-after")
+            return DropResponse()
+        self.state.finished(operation, method, path, response.status_code, "answered")
+        return response
+
+    def _fault_problem(self, rule: FaultRule, target: str) -> Problem:
+        status = rule.status or 500
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = "Error"
+        return Problem(
+            status,
+            re.sub(r"\W+", "_", phrase.lower()),
+            phrase,
+            description="injected fault",
+            headers=rule.retry_after.headers() if rule.retry_after else {},
+            html=self.faults.wants_html(rule, target),
+        )
+
+    def respond(
+        self, outcome: Reply | Problem, dialect: Dialect, tracking: str | None, binding: Binding, method: str
+    ) -> Response:
+        """The outcome rendered in the dialect's shape, after the response check (strict: a 500 if it fails)."""
+        media: str | None
+        if isinstance(outcome, Problem):
+            body, media = dialect.render_problem(outcome, tracking)
+        else:
+            body = b"" if outcome.body is None else json.dumps(outcome.body, separators=(",", ":")).encode()
+            media = "application/json" if outcome.body is not None else None
+        headers = {**outcome.headers, **dialect.headers(tracking)}
+        problems = self.checker.check(binding, method, outcome.status, headers, body, media or "")
+        if problems and self.config.strict_responses:
+            failure = Problem(500, "server_error", "Mock response violated the spec", description=problems[0])
+            return self.respond(failure, dialect, tracking, Binding(), method)
+        return Response(body, outcome.status, headers, media_type=media)
