@@ -23,6 +23,8 @@ Six measurements, everything on loopback, each figure the median of the repetiti
 
 A table goes to stdout and `build/bench/bench.txt`, the figures to `build/bench/bench.json` (`bench-quick.*` with
 `--quick`). Where a target is missed, a profile of that case (cProfile; tracemalloc for memory) is printed and stored.
+
+This file measures; `_bench_report.py` holds the targets and writes the table and the JSON.
 """
 
 from __future__ import annotations
@@ -46,15 +48,15 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+if __package__:  # imported as `scripts.bench`, from the repo root
+    from . import _bench_report as reporting
+else:  # run as `python scripts/bench.py`: its own folder is first on sys.path
+    import _bench_report as reporting
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts"
 PY = sys.executable
 MIB = 1024 * 1024
-
-OVERHEAD_TARGET = 1.15
-COMMUNITY_TARGET = 0.85
-ASYNC_TARGET = 3.0
-RSS_TARGET_MIB = 32.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -199,31 +201,11 @@ def median(values: Sequence[float]) -> float:
     return float(statistics.median(values))
 
 
-@dataclasses.dataclass
-class Target:
-    section: str
-    what: str
-    value: float
-    limit: float
-    kind: str  # "<=", "<", ">="
-
-    @property
-    def met(self) -> bool:
-        if self.kind == "<=":
-            return self.value <= self.limit
-        if self.kind == "<":
-            return self.value < self.limit
-        return self.value >= self.limit
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"section": self.section, "what": self.what, "value": self.value, "target": f"{self.kind} {self.limit}"}
-
-
 class Bench:
     def __init__(self, mode: Mode) -> None:
         self.mode = mode
         self.report: dict[str, Any] = {"meta": meta(mode)}
-        self.targets: list[Target] = []
+        self.targets: list[reporting.Target] = []
         self.profile_cases: list[str] = []
         self.trace_memory = False
 
@@ -263,9 +245,9 @@ class Bench:
                         "cpu": median([a["cpu"] / b["cpu"] for a, b in pairs]),
                     }
             ops[op] = figures
-            self.check(op, figures, "httpx", "overhead", OVERHEAD_TARGET)
+            self.check(op, figures, "httpx", "overhead", reporting.OVERHEAD_TARGET)
             if "webexpythonsdk" in impls:
-                self.check(op, figures, "webexpythonsdk", "community", COMMUNITY_TARGET)
+                self.check(op, figures, "webexpythonsdk", "community", reporting.COMMUNITY_TARGET)
         self.report["overhead"] = {"calls_per_rep": data["calls_per_rep"], "reps": data["reps"], "ops": ops}
         memory: dict[str, Any] = {}
         for op, impls in data["in_memory_runs"].items():
@@ -282,7 +264,7 @@ class Bench:
         """Record the wall and CPU ratio targets of `op` against `baseline`; profile the case when one is missed."""
         for key in ("wall", "cpu"):
             value = figures[f"attachkit/{baseline}"][key]
-            self.targets.append(Target(section, f"{op} {key} ratio to {baseline}", value, limit, "<="))
+            self.targets.append(reporting.Target(section, f"{op} {key} ratio to {baseline}", value, limit, "<="))
         if not all(t.met for t in self.targets[-2:]):
             self.profile_cases.append(f"{op}:attachkit:{baseline}")
 
@@ -311,7 +293,7 @@ class Bench:
             }
             rows.append(row)
             what = f"async/sync throughput, {latency:g} ms server latency"
-            self.targets.append(Target("async", what, row["ratio"], ASYNC_TARGET, ">="))
+            self.targets.append(reporting.Target("async", what, row["ratio"], reporting.ASYNC_TARGET, ">="))
             if not self.targets[-1].met and "async" not in self.profile_cases:
                 self.profile_cases.append("async")
         self.report["async"] = {"rows": rows}
@@ -352,11 +334,8 @@ class Bench:
             "rss_method": data["rss_method"],
             "mock_peak_rss_mib": (mock.peak_rss() or 0) / MIB,
         }
-        self.targets.append(
-            Target(
-                "streaming", "client peak RSS growth, MiB (worst repetition)", max(growth) / MIB, RSS_TARGET_MIB, "<"
-            )
-        )
+        what = "client peak RSS growth, MiB (worst repetition)"
+        self.targets.append(reporting.Target("streaming", what, max(growth) / MIB, reporting.RSS_TARGET_MIB, "<"))
         if not self.targets[-1].met:
             traced = child(
                 "_bench_clients.py",
@@ -489,178 +468,6 @@ def meta(mode: Mode) -> dict[str, Any]:
     }
 
 
-# The table ------------------------------------------------------------------------------------------------------------
-
-
-def table(rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
-    widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(max(map(len, rows)))]
-    out = []
-    for row in rows:
-        cells = [cell.rjust(widths[i]) if i > 0 else cell.ljust(widths[i]) for i, cell in enumerate(row)]
-        out.append((indent + "  ".join(cells)).rstrip())
-    return out
-
-
-def verdict(met: bool) -> str:
-    return "met" if met else "MISSED"
-
-
-def render(report: dict[str, Any], targets: list[Target]) -> list[str]:
-    meta_ = report["meta"]
-    load = meta_.get("load_average_start")
-    lines = [
-        f"attachkit bench ({meta_['mode']}), {meta_['date']}: {meta_['cores']} cores, {meta_['python']}, "
-        f"{meta_['platform']}" + (f", load average {load[0]:.1f} at start" if load else ""),
-        f"Each figure is the median of {meta_['reps']} repetitions; each ratio the median of the per-repetition "
-        "ratios, the variants run interleaved.",
-    ]
-    o = report["overhead"]
-    lines += ["", f"(1) Client overhead vs raw httpx, canned local server ({o['calls_per_rep']} calls x {o['reps']})"]
-    rows = [["", "client", "wall/call", "CPU/call", "wall ratio", "CPU ratio", "target <= 1.15"]]
-    for op, figures in o["ops"].items():
-        ratio = figures["attachkit/httpx"]
-        rows.append([op, "httpx", us(figures["httpx"]["wall_us"]), us(figures["httpx"]["cpu_us"]), "1", "1", ""])
-        ok = ratio["wall"] <= OVERHEAD_TARGET and ratio["cpu"] <= OVERHEAD_TARGET
-        rows.append(
-            [
-                "",
-                "attachkit",
-                us(figures["attachkit"]["wall_us"]),
-                us(figures["attachkit"]["cpu_us"]),
-                f"{ratio['wall']:.2f}",
-                f"{ratio['cpu']:.2f}",
-                verdict(ok),
-            ]
-        )
-    lines += table(rows)
-    im = report["in_memory"]
-    lines += ["", "    the same calls through an in-memory transport (no sockets): CPU per call"]
-    rows = [["", "httpx", "attachkit", "added by attachkit", "ratio"]]
-    for op, f in im["ops"].items():
-        rows.append(
-            [op, us(f["httpx_cpu_us"]), us(f["attachkit_cpu_us"]), us(f["added_cpu_us"]), f"{f['ratio_cpu']:.2f}"]
-        )
-    lines += table(rows, indent="    ")
-    lines += ["", "(2) Against webexpythonsdk 2.0.6, same server and call count: attachkit / webexpythonsdk"]
-    rows = [["", "webexpythonsdk wall", "CPU", "attachkit wall", "CPU", "wall ratio", "CPU ratio", "target <= 0.85"]]
-    for op, figures in o["ops"].items():
-        if "webexpythonsdk" not in figures:
-            continue
-        theirs, ours, ratio = figures["webexpythonsdk"], figures["attachkit"], figures["attachkit/webexpythonsdk"]
-        ok = ratio["wall"] <= COMMUNITY_TARGET and ratio["cpu"] <= COMMUNITY_TARGET
-        rows.append(
-            [
-                op,
-                us(theirs["wall_us"]),
-                us(theirs["cpu_us"]),
-                us(ours["wall_us"]),
-                us(ours["cpu_us"]),
-                f"{ratio['wall']:.2f}",
-                f"{ratio['cpu']:.2f}",
-                verdict(ok),
-            ]
-        )
-    lines += table(rows)
-    a = report["async"]["rows"]
-    lines += [
-        "",
-        f"(3) AsyncWebexClient.get, {a[0]['in_flight']} in flight, vs WebexClient.get in sequence "
-        "(and raw httpx.AsyncClient, same pool limits, for scale)",
-    ]
-    rows = [
-        [
-            "server latency",
-            "calls",
-            "sync/s",
-            "async/s",
-            "ratio",
-            "target >= 3",
-            "httpx async/s",
-            "CPU/call: sync",
-            "async",
-            "httpx async",
-        ]
-    ]
-    for row in a:
-        rows.append(
-            [
-                f"{row['latency_ms']:g} ms",
-                str(row["calls_per_rep"]),
-                f"{row['sync_per_s']:.0f}",
-                f"{row['async_per_s']:.0f}",
-                f"{row['ratio']:.2f}",
-                verdict(row["ratio"] >= ASYNC_TARGET),
-                f"{row['httpx_async_per_s']:.0f}",
-                us(row["sync_cpu_us"]),
-                us(row["async_cpu_us"]),
-                us(row["httpx_async_cpu_us"]),
-            ]
-        )
-    lines += table(rows)
-    s = report["streaming"]
-    lines += ["", f"(4) Streaming {s['mib']:g} MiB through the mock (its own process), TalkdeskClient.attachments"]
-    rows = [
-        ["upload", f"{s['upload_mib_s']:.0f} MiB/s", f"peak RSS +{s['upload_rss_growth_mib']:.1f} MiB"],
-        ["download", f"{s['download_mib_s']:.0f} MiB/s", f"peak RSS +{s['download_rss_growth_mib']:.1f} MiB"],
-        [
-            "client peak RSS growth",
-            f"{s['rss_growth_mib']:.1f} MiB (worst {s['rss_growth_max_mib']:.1f})",
-            f"target < 32 MiB: {verdict(s['rss_growth_max_mib'] < RSS_TARGET_MIB)}",
-        ],
-        [
-            "client RSS before",
-            f"{s['client_rss_before_mib']:.0f} MiB",
-            f"mock peak RSS {s['mock_peak_rss_mib']:.0f} MiB",
-        ],
-    ]
-    lines += table(rows)
-    mk = report["mock"]
-    lines += [
-        "",
-        f"(5) The mock as a server: send_message with full request validation, {mk['concurrency']} connections, "
-        f"{mk['duration_s']:g} s x {mk['reps']}",
-    ]
-    statuses = ", ".join(f"{k}: {v}" for k, v in mk["statuses"].items())
-    rows = [
-        ["requests/s", "p50", "p99", "requests (statuses)"],
-        [f"{mk['per_s']:.0f}", ms(mk["p50_ms"]), ms(mk["p99_ms"]), f"{mk['requests']} ({statuses})"],
-    ]
-    lines += table(rows)
-    t = report["tooling"]
-    lines += ["", "(6) Tooling"]
-    heaviest = ", ".join(f"{name} {value:.0f} ms" for name, value in t["import_warm_breakdown_ms"].items())
-    rows = [
-        [f"regenerate ({t['regenerate_command']})", f"{t['regenerate_s']:.1f} s"],
-        ["import attachkit, cold (no bytecode caches)", ms(t["import_cold_ms"])],
-        ["import attachkit, warm", ms(t["import_warm_ms"])],
-    ]
-    lines += table(rows)
-    lines.append(f"  of which (warm, cumulative): {heaviest}")
-    missed = [t for t in targets if not t.met]
-    lines += ["", f"Targets: {len(targets) - len(missed)} of {len(targets)} met."]
-    for target in missed:
-        lines.append(
-            f"  MISSED  [{target.section}] {target.what}: {target.value:.2f} (target {target.kind} {target.limit})"
-        )
-    for case, profile in report.get("profiles", {}).items():
-        lines += ["", f"Profile: {case}" + (f" ({profile['calls']} calls)" if "calls" in profile else "")]
-        lines += ["  " + line for line in profile.get("top", [])]
-        lines += ["  " + line for line in profile.get("own", [])]
-        if profile.get("difference"):
-            lines += [f"  what attachkit does beyond the baseline ({profile['compared']}):"]
-            lines += ["  " + line for line in profile["difference"]]
-        lines += ["  " + line for line in profile.get("by_file", [])]
-    return lines
-
-
-def us(value: float) -> str:
-    return f"{value:.0f} µs"
-
-
-def ms(value: float) -> str:
-    return f"{value:.1f} ms" if value < 100 else f"{value:.0f} ms"
-
-
 # Main -----------------------------------------------------------------------------------------------------------------
 
 
@@ -691,13 +498,7 @@ def run(mode: Mode, out: Path, log: Callable[[str], None]) -> dict[str, Any]:
     report["meta"]["load_average_end"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
     report["meta"]["elapsed_s"] = time.perf_counter() - started
     report["targets"] = [{**t.as_dict(), "met": t.met} for t in bench.targets]
-    lines = render(report, bench.targets)
-    text = "\n".join(lines) + "\n"
-    out.mkdir(parents=True, exist_ok=True)
-    stem = "bench" if mode.name == "full" else f"bench-{mode.name}"
-    (out / f"{stem}.json").write_text(json.dumps(report, indent=2) + "\n")
-    (out / f"{stem}.txt").write_text(text)
-    sys.stdout.write(text)
+    reporting.write(report, out, "bench" if mode.name == "full" else f"bench-{mode.name}")
     return report
 
 

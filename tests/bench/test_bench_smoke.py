@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from scripts import _bench_report
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -40,6 +42,7 @@ def test_quick_bench_reports_every_section(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "bench-quick.json").read_text())
     table = (tmp_path / "bench-quick.txt").read_text()
     assert table in result.stdout
+    assert "\n".join(_bench_report.render(report)) + "\n" == table  # the JSON holds everything the table says
 
     meta = report["meta"]
     assert meta["cores"] >= 1 and meta["python"].split()[-1] == ".".join(map(str, sys.version_info[:3]))
@@ -81,3 +84,9 @@ def test_quick_bench_reports_every_section(tmp_path: Path) -> None:
     assert report["targets"] and all({"section", "what", "value", "target", "met"} <= set(t) for t in report["targets"])
     for case, profile in report.get("profiles", {}).items():
         assert profile["top"], case
+
+
+def test_bench_imports_as_a_module_too() -> None:
+    from scripts import bench
+
+    assert bench.reporting is _bench_report
