@@ -1,12 +1,14 @@
-"""Suite-wide: `--run-slow` for the tests marked `slow` (`make test-long`), and the strict mock fixtures."""
+"""Suite-wide: the shared fixtures (`tests/_support/fixtures.py`), and `--run-slow` for the tests marked `slow`
+(`make test-long`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from attachkit.testing import MockServer
+# The support modules assert on the mock's answers; rewritten, their failures show the values.
+pytest.register_assert_rewrite("tests._support")
+
+pytest_plugins = ["tests._support.fixtures"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -22,20 +24,3 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    """One mock per test module. Strict: a response that breaks its spec becomes a 500, and is recorded."""
-    with MockServer(validate_responses=True, strict_responses=True) as mock:
-        yield mock
-
-
-@pytest.fixture
-def mock(server: MockServer) -> Iterator[MockServer]:
-    """The module's server, with no faults left behind and no spec violation or internal error allowed."""
-    violations, errors = len(server.response_violations), len(server.internal_errors)
-    yield server
-    server.faults.clear()
-    assert server.response_violations[violations:] == []
-    assert server.internal_errors[errors:] == []

@@ -1,5 +1,5 @@
-"""Fixtures for the CLI's tests: a real mock server per module, and a runner that passes its credentials the way
-a user would (environment variables) and checks every run for leaked secrets."""
+"""Fixtures for the CLI's tests: a runner against the module's mock (the shared strict `mock`) that passes its
+credentials the way a user would (environment variables) and checks every run for leaked secrets."""
 
 from __future__ import annotations
 
@@ -14,21 +14,7 @@ from click.testing import CliRunner, Result
 
 from attachkit.cli import cli
 from attachkit.testing import MockServer
-
-
-def mock_env(mock: MockServer) -> dict[str, str | None]:
-    """The TALKDESK_* and WEBEX_* variables for `mock` (None unsets a variable the test machine may have)."""
-    td, wx = mock.talkdesk_kwargs(), mock.webex_kwargs()
-    return {
-        "TALKDESK_ACCOUNT": td["account"],
-        "TALKDESK_CLIENT_ID": td["client_id"],
-        "TALKDESK_CLIENT_SECRET": td["client_secret"],
-        "TALKDESK_REGION": None,
-        "TALKDESK_BASE_URL": td["base_url"],
-        "TALKDESK_TOKEN_URL": td["token_url"],
-        "WEBEX_ACCESS_TOKEN": wx["access_token"],
-        "WEBEX_BASE_URL": wx["base_url"],
-    }
+from tests._support.environment import mock_env
 
 
 @dataclasses.dataclass

@@ -1,27 +1,19 @@
-"""Fixtures for the mock's tests: one strict, validating server per module, checked after every test."""
+"""Fixtures of the mock's own tests: Authorization headers for each vendor (the server and the plain HTTP client
+are the shared `mock` and `http`)."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from attachkit.testing import MockServer
-
-from .helpers import bearer, token
-
-
-@pytest.fixture
-def client() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=10) as c:
-        yield c
+from tests._support.plain_http import bearer, talkdesk_headers
 
 
 @pytest.fixture
-def td(client: httpx.Client, mock: MockServer) -> dict[str, str]:
+def td(http: httpx.Client, mock: MockServer) -> dict[str, str]:
     """Authorization headers carrying a Talkdesk token with every scope."""
-    return bearer(token(client, mock))
+    return talkdesk_headers(http, mock)
 
 
 @pytest.fixture

@@ -11,36 +11,31 @@ import httpx
 import pytest
 
 from attachkit.testing import MockServer, RequestRecord, create_app
-
-from .helpers import ATTACHMENTS, attachment, bearer, eventually, field_names, running, token, unique, upload
-
-
-def link(client: httpx.Client, mock: MockServer, td: dict[str, str], **body: object) -> dict[str, str]:
-    response = client.post(mock.talkdesk_base_url + ATTACHMENTS + "/upload-link", json=body, headers=td)
-    assert response.status_code == 200
-    return dict(response.json())
+from tests._support.plain_http import ATTACHMENTS, attachment, bearer, field_names, token, unique, upload, upload_link
+from tests._support.servers import strict_mock
+from tests._support.waiting import eventually
 
 
-def test_upload_link_points_at_the_mock(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
-    body = link(client, mock, td)
+def test_upload_link_points_at_the_mock(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    body = upload_link(http, mock, td)
     assert body["url"].startswith(mock.url + "/storage/uploads/")
     assert body["request_id"] in mock.state.uploads
     assert mock.state.uploads[body["request_id"]].state == "pending"
 
 
-def test_upload_link_body_is_optional(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
-    response = client.post(mock.talkdesk_base_url + ATTACHMENTS + "/upload-link", headers=td)
+def test_upload_link_body_is_optional(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    response = http.post(mock.talkdesk_base_url + ATTACHMENTS + "/upload-link", headers=td)
     assert response.status_code == 200
 
 
-def test_full_flow(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+def test_full_flow(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
     data = b"%PDF-1.7 not really\n" * 100
-    request_id = upload(client, mock, td, data)
+    request_id = upload(http, mock, td, data)
     stored = mock.state.uploads[request_id]
     assert stored.state == "uploaded" and stored.size == len(data)
     assert stored.path is not None and stored.path.read_bytes() == data
     name = unique("invoice") + ".pdf"
-    created = client.post(
+    created = http.post(
         mock.talkdesk_base_url + ATTACHMENTS,
         json={"name": name, "request_id": request_id, "metadata": {"flow_id": "F1", "size": 3}},
         headers=td,
@@ -55,26 +50,26 @@ def test_full_flow(client: httpx.Client, mock: MockServer, td: dict[str, str]) -
     assert body["_links"]["self"]["href"] == f"{mock.talkdesk_base_url}{ATTACHMENTS}/{body['id']}"
     assert mock.state.attachments[body["id"]].name == name
 
-    fetched = client.get(body["_links"]["self"]["href"], headers=td)
+    fetched = http.get(body["_links"]["self"]["href"], headers=td)
     assert (fetched.status_code, fetched.json()) == (200, body)
 
-    download_link = client.get(body["_links"]["download_link"]["href"], headers=td)
+    download_link = http.get(body["_links"]["download_link"]["href"], headers=td)
     assert download_link.status_code == 200
     assert download_link.json()["expire_time"] == 600
     assert download_link.json()["url"].startswith(mock.url + "/storage/downloads/")
-    downloaded = client.get(download_link.json()["url"])
+    downloaded = http.get(download_link.json()["url"])
     assert downloaded.status_code == 200
     assert downloaded.content == data
     assert downloaded.headers["content-type"].startswith("text/plain")
 
 
-def test_download_streams_a_large_file(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+def test_download_streams_a_large_file(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
     data = bytes(range(256)) * 8192  # 2 MiB
-    body = attachment(client, mock, td, data)
-    url = client.get(body["_links"]["download_link"]["href"], headers=td).json()["url"]
+    body = attachment(http, mock, td, data)
+    url = http.get(body["_links"]["download_link"]["href"], headers=td).json()["url"]
     digest = hashlib.sha256()
     chunks = 0
-    with client.stream("GET", url) as response:
+    with http.stream("GET", url) as response:
         for chunk in response.iter_bytes():
             digest.update(chunk)
             chunks += 1
@@ -82,56 +77,56 @@ def test_download_streams_a_large_file(client: httpx.Client, mock: MockServer, t
     assert chunks > 1
 
 
-def test_download_link_expires(client: httpx.Client) -> None:
-    with running(download_expire_time=120) as mock:
-        headers = bearer(token(client, mock))
-        body = attachment(client, mock, headers, b"abc")
-        reply = client.get(body["_links"]["download_link"]["href"], headers=headers).json()
+def test_download_link_expires(http: httpx.Client) -> None:
+    with strict_mock(download_expire_time=120) as mock:
+        headers = bearer(token(http, mock))
+        body = attachment(http, mock, headers, b"abc")
+        reply = http.get(body["_links"]["download_link"]["href"], headers=headers).json()
         assert reply["expire_time"] == 120
-        assert client.get(reply["url"]).content == b"abc"
+        assert http.get(reply["url"]).content == b"abc"
         mock.clock.advance(119)
-        assert client.get(reply["url"]).status_code == 200
+        assert http.get(reply["url"]).status_code == 200
         mock.clock.advance(1)
-        expired = client.get(reply["url"])
+        expired = http.get(reply["url"])
         assert expired.status_code == 403
         assert b"expired" in expired.content
         # A new link works again.
-        fresh = client.get(body["_links"]["download_link"]["href"], headers=headers).json()["url"]
-        assert client.get(fresh).content == b"abc"
+        fresh = http.get(body["_links"]["download_link"]["href"], headers=headers).json()["url"]
+        assert http.get(fresh).content == b"abc"
 
 
-def test_unknown_download_link(client: httpx.Client, mock: MockServer) -> None:
-    response = client.get(mock.url + "/storage/downloads/nope")
+def test_unknown_download_link(http: httpx.Client, mock: MockServer) -> None:
+    response = http.get(mock.url + "/storage/downloads/nope")
     assert response.status_code == 403
     assert b"<Code>AccessDenied</Code>" in response.content
 
 
-def test_upload_refuses_unknown_and_reused_links(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
-    assert client.put(mock.url + "/storage/uploads/unknown", content=b"x").status_code == 403
-    url = link(client, mock, td)["url"]
-    assert client.put(url, content=b"first").status_code == 200
-    reused = client.put(url, content=b"second")
+def test_upload_refuses_unknown_and_reused_links(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    assert http.put(mock.url + "/storage/uploads/unknown", content=b"x").status_code == 403
+    url = upload_link(http, mock, td)["url"]
+    assert http.put(url, content=b"first").status_code == 200
+    reused = http.put(url, content=b"second")
     assert reused.status_code == 403
     assert b"already been used" in reused.content
     assert mock.state.counts("upload").statuses[403] >= 2
 
 
-def test_upload_requires_content_length(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
-    body = link(client, mock, td)
+def test_upload_requires_content_length(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    body = upload_link(http, mock, td)
 
     def chunks() -> Iterator[bytes]:
         yield b"chunked "
         yield b"body"
 
-    response = client.put(body["url"], content=chunks())  # chunked: no Content-Length
+    response = http.put(body["url"], content=chunks())  # chunked: no Content-Length
     assert response.status_code == 411
     assert b"MissingContentLength" in response.content
     assert mock.state.uploads[body["request_id"]].state == "pending"  # the link is still usable
-    assert client.put(body["url"], content=b"now with a length").status_code == 200
+    assert http.put(body["url"], content=b"now with a length").status_code == 200
 
 
-def test_upload_with_a_short_body_is_not_stored(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
-    body = link(client, mock, td)
+def test_upload_with_a_short_body_is_not_stored(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    body = upload_link(http, mock, td)
     path = urlsplit(body["url"]).path
     host, port = urlsplit(mock.url).hostname, urlsplit(mock.url).port
 
@@ -151,7 +146,7 @@ def test_upload_with_a_short_body_is_not_stored(client: httpx.Client, mock: Mock
     assert record.outcome == "client-disconnected" or record.status == 400, record
     assert mock.state.uploads[body["request_id"]].state == "pending"
     assert mock.state.uploads[body["request_id"]].size is None
-    assert client.put(body["url"], content=b"complete").status_code == 200
+    assert http.put(body["url"], content=b"complete").status_code == 200
 
 
 async def test_upload_content_length_mismatch_is_400_in_process() -> None:
@@ -179,43 +174,41 @@ async def test_upload_content_length_mismatch_is_400_in_process() -> None:
         assert app.response_violations == []
 
 
-def test_upload_size_limit(client: httpx.Client) -> None:
-    with running(max_upload_bytes=1024) as mock:
-        body = link(client, mock, bearer(token(client, mock)))
-        too_big = client.put(body["url"], content=b"x" * 4096)
+def test_upload_size_limit(http: httpx.Client) -> None:
+    with strict_mock(max_upload_bytes=1024) as mock:
+        body = upload_link(http, mock, bearer(token(http, mock)))
+        too_big = http.put(body["url"], content=b"x" * 4096)
         assert too_big.status_code == 413
         assert b"EntityTooLarge" in too_big.content
-        assert client.put(body["url"], content=b"x" * 1024).status_code == 200
+        assert http.put(body["url"], content=b"x" * 1024).status_code == 200
 
 
 def test_allowed_mime_types_are_recorded_and_enforced_on_request(
-    client: httpx.Client, mock: MockServer, td: dict[str, str]
+    http: httpx.Client, mock: MockServer, td: dict[str, str]
 ) -> None:
-    body = link(client, mock, td, allowed_mime_types=["audio/mp3", "audio/wav"])
+    body = upload_link(http, mock, td, allowed_mime_types=["audio/mp3", "audio/wav"])
     assert mock.state.uploads[body["request_id"]].allowed_mime_types == ("audio/mp3", "audio/wav")
-    assert client.put(body["url"], content=b"x", headers={"Content-Type": "image/png"}).status_code == 200  # default
-    with running(enforce_mime_types=True) as strict:
-        headers = bearer(token(client, strict))
-        url = link(client, strict, headers, allowed_mime_types=["audio/mp3", "audio/wav"])["url"]
-        refused = client.put(url, content=b"x", headers={"Content-Type": "image/png"})
+    assert http.put(body["url"], content=b"x", headers={"Content-Type": "image/png"}).status_code == 200  # default
+    with strict_mock(enforce_mime_types=True) as strict:
+        headers = bearer(token(http, strict))
+        url = upload_link(http, strict, headers, allowed_mime_types=["audio/mp3", "audio/wav"])["url"]
+        refused = http.put(url, content=b"x", headers={"Content-Type": "image/png"})
         assert refused.status_code == 403
         assert b"not allowed for this link" in refused.content
-        assert client.put(url, content=b"x", headers={"Content-Type": "audio/wav"}).status_code == 200
+        assert http.put(url, content=b"x", headers={"Content-Type": "audio/wav"}).status_code == 200
 
 
-def test_create_refuses_an_unknown_request_id(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
-    response = client.post(
+def test_create_refuses_an_unknown_request_id(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    response = http.post(
         mock.talkdesk_base_url + ATTACHMENTS, json={"name": unique(), "request_id": "nope"}, headers=td
     )
     assert response.status_code == 400
     assert field_names(response) == ["request_id"]
 
 
-def test_create_refuses_a_link_with_nothing_uploaded(
-    client: httpx.Client, mock: MockServer, td: dict[str, str]
-) -> None:
-    request_id = link(client, mock, td)["request_id"]
-    response = client.post(
+def test_create_refuses_a_link_with_nothing_uploaded(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    request_id = upload_link(http, mock, td)["request_id"]
+    response = http.post(
         mock.talkdesk_base_url + ATTACHMENTS, json={"name": unique(), "request_id": request_id}, headers=td
     )
     assert response.status_code == 400
@@ -223,10 +216,10 @@ def test_create_refuses_a_link_with_nothing_uploaded(
     assert "nothing was uploaded" in response.json()["fields"][0]["description"]
 
 
-def test_create_409_when_the_name_is_taken(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
-    first = attachment(client, mock, td)
-    request_id = upload(client, mock, td, b"other")
-    response = client.post(
+def test_create_409_when_the_name_is_taken(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    first = attachment(http, mock, td)
+    request_id = upload(http, mock, td, b"other")
+    response = http.post(
         mock.talkdesk_base_url + ATTACHMENTS, json={"name": first["name"], "request_id": request_id}, headers=td
     )
     assert response.status_code == 409
@@ -234,11 +227,11 @@ def test_create_409_when_the_name_is_taken(client: httpx.Client, mock: MockServe
     assert [a.name for a in mock.state.attachments.values()].count(first["name"]) == 1
 
 
-def test_create_refuses_a_request_id_used_twice(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
-    request_id = upload(client, mock, td, b"once")
+def test_create_refuses_a_request_id_used_twice(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    request_id = upload(http, mock, td, b"once")
     url = mock.talkdesk_base_url + ATTACHMENTS
-    assert client.post(url, json={"name": unique(), "request_id": request_id}, headers=td).status_code == 200
-    again = client.post(url, json={"name": unique(), "request_id": request_id}, headers=td)
+    assert http.post(url, json={"name": unique(), "request_id": request_id}, headers=td).status_code == 200
+    again = http.post(url, json={"name": unique(), "request_id": request_id}, headers=td)
     assert (again.status_code, field_names(again)) == (400, ["request_id"])
 
 
@@ -254,27 +247,27 @@ def test_create_refuses_a_request_id_used_twice(client: httpx.Client, mock: Mock
     ],
 )
 def test_create_validation_names_the_field(
-    client: httpx.Client, mock: MockServer, td: dict[str, str], body: object, fields: list[str]
+    http: httpx.Client, mock: MockServer, td: dict[str, str], body: object, fields: list[str]
 ) -> None:
-    response = client.post(mock.talkdesk_base_url + ATTACHMENTS, json=body, headers=td)
+    response = http.post(mock.talkdesk_base_url + ATTACHMENTS, json=body, headers=td)
     assert response.status_code == 400
     assert field_names(response) == fields
 
 
-def test_get_and_download_link_404(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+def test_get_and_download_link_404(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
     for path in ("/unknown", "/unknown/download-link"):
-        response = client.get(mock.talkdesk_base_url + ATTACHMENTS + path, headers=td)
+        response = http.get(mock.talkdesk_base_url + ATTACHMENTS + path, headers=td)
         assert response.status_code == 404
         assert response.json()["message"] == "Attachment not found"
 
 
-def test_get_400_names_the_path_parameter(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
-    response = client.get(mock.talkdesk_base_url + ATTACHMENTS + "/" + "a" * 256, headers=td)
+def test_get_400_names_the_path_parameter(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    response = http.get(mock.talkdesk_base_url + ATTACHMENTS + "/" + "a" * 256, headers=td)
     assert response.status_code == 400
     assert field_names(response) == ["attachment_id"]
 
 
-def test_head_answers_like_get_without_a_body(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
-    body = attachment(client, mock, td)
-    response = client.head(body["_links"]["self"]["href"], headers=td)
+def test_head_answers_like_get_without_a_body(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    body = attachment(http, mock, td)
+    response = http.head(body["_links"]["self"]["href"], headers=td)
     assert (response.status_code, response.content) == (200, b"")

@@ -6,8 +6,9 @@ import httpx
 import pytest
 
 from attachkit.testing import MockServer
-
-from .helpers import ACTIONS, ATTACHMENTS, CONVERSATIONS, bearer, running, spec, token
+from tests import specs
+from tests._support.plain_http import ACTIONS, ATTACHMENTS, CONVERSATIONS, bearer, token
+from tests._support.servers import strict_mock
 
 FORM = {"grant_type": "client_credentials"}
 
@@ -26,7 +27,7 @@ def operation_scopes() -> dict[str, str]:
     """Each Talkdesk operation's scope, read from the specs (the contract), not from the mock."""
     scopes = {}
     for name in ("talkdesk-attachments", "talkdesk-digital-connect"):
-        for item in spec(name)["paths"].values():
+        for item in specs.load(name)["paths"].values():
             for op in item.values():
                 if isinstance(op, dict) and "operationId" in op:
                     (scopes[op["operationId"]],) = op["security"][0]["oauth2"]
@@ -37,8 +38,8 @@ def test_every_talkdesk_operation_is_covered_here() -> None:
     assert set(operation_scopes()) == set(TALKDESK_CALLS)
 
 
-def test_token_grants_every_declared_scope_by_default(client: httpx.Client, mock: MockServer) -> None:
-    response = client.post(mock.token_url, data=FORM, auth=(mock.client_id, mock.client_secret))
+def test_token_grants_every_declared_scope_by_default(http: httpx.Client, mock: MockServer) -> None:
+    response = http.post(mock.token_url, data=FORM, auth=(mock.client_id, mock.client_secret))
     assert response.status_code == 200
     body = response.json()
     assert body["token_type"] == "Bearer"
@@ -48,16 +49,16 @@ def test_token_grants_every_declared_scope_by_default(client: httpx.Client, mock
     assert response.headers["cache-control"] == "no-store"
 
 
-def test_token_grants_only_the_requested_scopes(client: httpx.Client, mock: MockServer) -> None:
-    response = client.post(
+def test_token_grants_only_the_requested_scopes(http: httpx.Client, mock: MockServer) -> None:
+    response = http.post(
         mock.token_url, data={**FORM, "scope": "attachments:read"}, auth=(mock.client_id, mock.client_secret)
     )
     assert response.json()["scope"] == "attachments:read"
 
 
-def test_each_token_is_new_and_counted(client: httpx.Client, mock: MockServer) -> None:
+def test_each_token_is_new_and_counted(http: httpx.Client, mock: MockServer) -> None:
     before = mock.state.requests.get("token", 0)
-    assert token(client, mock) != token(client, mock)
+    assert token(http, mock) != token(http, mock)
     assert mock.state.requests["token"] == before + 2
 
 
@@ -72,10 +73,10 @@ def test_each_token_is_new_and_counted(client: httpx.Client, mock: MockServer) -
     ],
 )
 def test_token_errors_use_the_oauth_shape(
-    client: httpx.Client, mock: MockServer, data: dict[str, str], auth: str | None, status: int, error: str
+    http: httpx.Client, mock: MockServer, data: dict[str, str], auth: str | None, status: int, error: str
 ) -> None:
     credentials = {"good": (mock.client_id, mock.client_secret), "bad": (mock.client_id, "wrong"), None: None}[auth]
-    response = client.post(mock.token_url, data=data, auth=credentials)
+    response = http.post(mock.token_url, data=data, auth=credentials)
     assert response.status_code == status
     assert response.json()["error"] == error
     assert response.json()["error_description"]
@@ -83,13 +84,13 @@ def test_token_errors_use_the_oauth_shape(
         assert response.headers["www-authenticate"].startswith("Basic")
 
 
-def test_token_wants_a_form_body(client: httpx.Client, mock: MockServer) -> None:
-    response = client.post(mock.token_url, json=FORM, auth=(mock.client_id, mock.client_secret))
+def test_token_wants_a_form_body(http: httpx.Client, mock: MockServer) -> None:
+    response = http.post(mock.token_url, json=FORM, auth=(mock.client_id, mock.client_secret))
     assert (response.status_code, response.json()["error"]) == (400, "invalid_request")
 
 
-def test_token_refuses_a_repeated_parameter(client: httpx.Client, mock: MockServer) -> None:
-    response = client.post(
+def test_token_refuses_a_repeated_parameter(http: httpx.Client, mock: MockServer) -> None:
+    response = http.post(
         mock.token_url,
         content=b"grant_type=client_credentials&grant_type=client_credentials",
         headers={"Content-Type": "application/x-www-form-urlencoded"},
@@ -103,81 +104,79 @@ def test_token_refuses_a_repeated_parameter(client: httpx.Client, mock: MockServ
     "authorization", [None, "Bearer not-a-token", "Basic abc", "Bearer"], ids=["missing", "unknown", "basic", "empty"]
 )
 def test_talkdesk_401_for_a_missing_or_invalid_token(
-    client: httpx.Client, mock: MockServer, operation: str, authorization: str | None
+    http: httpx.Client, mock: MockServer, operation: str, authorization: str | None
 ) -> None:
     method, path, body = TALKDESK_CALLS[operation]
     headers = {"Authorization": authorization} if authorization else {}
-    response = client.request(method, mock.talkdesk_base_url + path, json=body, headers=headers)
+    response = http.request(method, mock.talkdesk_base_url + path, json=body, headers=headers)
     assert response.status_code == 401
     assert response.json()["code"] and response.json()["message"] == "Unauthorized"
 
 
 @pytest.mark.parametrize("operation", sorted(TALKDESK_CALLS))
-def test_talkdesk_403_without_the_operation_scope(client: httpx.Client, mock: MockServer, operation: str) -> None:
+def test_talkdesk_403_without_the_operation_scope(http: httpx.Client, mock: MockServer, operation: str) -> None:
     scopes = operation_scopes()
     others = " ".join(sorted(set(scopes.values()) - {scopes[operation]}))
     method, path, body = TALKDESK_CALLS[operation]
-    response = client.request(
-        method, mock.talkdesk_base_url + path, json=body, headers=bearer(token(client, mock, others))
-    )
+    response = http.request(method, mock.talkdesk_base_url + path, json=body, headers=bearer(token(http, mock, others)))
     assert response.status_code == 403
     assert scopes[operation] in response.json()["description"]
     # With only that scope, the same request gets past authorization.
-    allowed = client.request(
-        method, mock.talkdesk_base_url + path, json=body, headers=bearer(token(client, mock, scopes[operation]))
+    allowed = http.request(
+        method, mock.talkdesk_base_url + path, json=body, headers=bearer(token(http, mock, scopes[operation]))
     )
     assert allowed.status_code not in (401, 403)
 
 
-def test_expired_tokens_are_refused_and_the_clock_needs_no_sleep(client: httpx.Client) -> None:
-    with running(token_expires_in=30) as mock:
-        value = token(client, mock)
+def test_expired_tokens_are_refused_and_the_clock_needs_no_sleep(http: httpx.Client) -> None:
+    with strict_mock(token_expires_in=30) as mock:
+        value = token(http, mock)
         url = mock.talkdesk_base_url + ATTACHMENTS + "/none"
-        assert client.get(url, headers=bearer(value)).status_code == 404
+        assert http.get(url, headers=bearer(value)).status_code == 404
         mock.clock.advance(29)
-        assert client.get(url, headers=bearer(value)).status_code == 404
+        assert http.get(url, headers=bearer(value)).status_code == 404
         mock.clock.advance(1)
-        expired = client.get(url, headers=bearer(value))
+        expired = http.get(url, headers=bearer(value))
         assert expired.status_code == 401
         assert "expired" in expired.json()["description"]
-        assert client.get(url, headers=bearer(token(client, mock))).status_code == 404
+        assert http.get(url, headers=bearer(token(http, mock))).status_code == 404
 
 
-def test_expire_tokens_expires_every_issued_token(client: httpx.Client, mock: MockServer) -> None:
-    values = [token(client, mock), token(client, mock)]
+def test_expire_tokens_expires_every_issued_token(http: httpx.Client, mock: MockServer) -> None:
+    values = [token(http, mock), token(http, mock)]
     assert mock.expire_tokens() >= 2
     url = mock.talkdesk_base_url + ATTACHMENTS + "/none"
-    assert [client.get(url, headers=bearer(v)).status_code for v in values] == [401, 401]
+    assert [http.get(url, headers=bearer(v)).status_code for v in values] == [401, 401]
     # The Webex token does not expire.
-    assert client.get(mock.webex_base_url + ACTIONS + "/none", headers=bearer(mock.webex_token)).status_code == 404
+    assert http.get(mock.webex_base_url + ACTIONS + "/none", headers=bearer(mock.webex_token)).status_code == 404
 
 
-def test_tokens_do_not_cross_vendors(client: httpx.Client, mock: MockServer) -> None:
-    talkdesk = token(client, mock)
-    assert client.get(mock.webex_base_url + ACTIONS + "/x", headers=bearer(talkdesk)).status_code == 401
-    assert client.get(mock.talkdesk_base_url + ATTACHMENTS + "/x", headers=bearer(mock.webex_token)).status_code == 401
+def test_tokens_do_not_cross_vendors(http: httpx.Client, mock: MockServer) -> None:
+    talkdesk = token(http, mock)
+    assert http.get(mock.webex_base_url + ACTIONS + "/x", headers=bearer(talkdesk)).status_code == 401
+    assert http.get(mock.talkdesk_base_url + ATTACHMENTS + "/x", headers=bearer(mock.webex_token)).status_code == 401
 
 
 @pytest.mark.parametrize("authorization", [None, "Bearer wrong"])
-def test_webex_401(client: httpx.Client, mock: MockServer, authorization: str | None) -> None:
+def test_webex_401(http: httpx.Client, mock: MockServer, authorization: str | None) -> None:
     headers = {"Authorization": authorization} if authorization else {}
-    response = client.post(
+    response = http.post(
         mock.webex_base_url + ACTIONS, json={"type": "submit", "messageId": "m", "inputs": {}}, headers=headers
     )
     assert response.status_code == 401
     assert response.json()["trackingId"] == response.headers["trackingid"]
 
 
-def test_credentials_are_configurable(client: httpx.Client) -> None:
-    with running(
+def test_credentials_are_configurable(http: httpx.Client) -> None:
+    with strict_mock(
         client_id="me", client_secret="s3cret", webex_token="wx", client_scopes=frozenset({"attachments:read"})
     ) as mock:
         assert (
-            client.post(mock.token_url, data=FORM, auth=("attachkit-mock-client", "attachkit-mock-secret")).status_code
+            http.post(mock.token_url, data=FORM, auth=("attachkit-mock-client", "attachkit-mock-secret")).status_code
             == 401
         )
-        granted = client.post(mock.token_url, data=FORM, auth=("me", "s3cret"))
+        granted = http.post(mock.token_url, data=FORM, auth=("me", "s3cret"))
         assert granted.json()["scope"] == "attachments:read"
-        denied = client.post(mock.token_url, data={**FORM, "scope": "attachments:write"}, auth=("me", "s3cret"))
+        denied = http.post(mock.token_url, data={**FORM, "scope": "attachments:write"}, auth=("me", "s3cret"))
         assert denied.json()["error"] == "invalid_scope"
-        assert client.get(mock.webex_base_url + ACTIONS + "/x", headers=bearer("wx")).status_code == 404
+        assert http.get(mock.webex_base_url + ACTIONS + "/x", headers=bearer("wx")).status_code == 404

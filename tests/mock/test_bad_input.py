@@ -13,15 +13,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from attachkit.testing import MockServer
-
-from .helpers import ACTIONS, ATTACHMENTS, CONVERSATIONS, field_names, running, webex_descriptions
+from tests._support.plain_http import (
+    ACTIONS,
+    ATTACHMENTS,
+    CONVERSATIONS,
+    field_names,
+    messages_url,
+    webex_descriptions,
+)
+from tests._support.servers import strict_mock
 
 MIB = 1024 * 1024
 
 
-def test_malformed_json_talkdesk(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+def test_malformed_json_talkdesk(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
     for body in (b"{", b'{"touchpoint_id": NaN}', b"\xff\xfe", b"[" * 100_000 + b"]" * 100_000):
-        response = client.post(
+        response = http.post(
             mock.talkdesk_base_url + CONVERSATIONS, content=body, headers={**td, "Content-Type": "application/json"}
         )
         assert response.status_code == 400, body[:20]
@@ -29,8 +36,8 @@ def test_malformed_json_talkdesk(client: httpx.Client, mock: MockServer, td: dic
         assert response.json()["code"] and response.json()["message"]
 
 
-def test_malformed_json_webex(client: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
-    response = client.post(
+def test_malformed_json_webex(http: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
+    response = http.post(
         mock.webex_base_url + ACTIONS, content=b'{"type":', headers={**wx, "Content-Type": "application/json"}
     )
     assert response.status_code == 400
@@ -38,17 +45,15 @@ def test_malformed_json_webex(client: httpx.Client, mock: MockServer, wx: dict[s
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml", ""])
-def test_wrong_content_type_is_415(
-    client: httpx.Client, mock: MockServer, td: dict[str, str], content_type: str
-) -> None:
+def test_wrong_content_type_is_415(http: httpx.Client, mock: MockServer, td: dict[str, str], content_type: str) -> None:
     headers = {**td, "Content-Type": content_type} if content_type else td
-    response = client.post(mock.talkdesk_base_url + CONVERSATIONS, content=b'{"touchpoint_id":"t"}', headers=headers)
+    response = http.post(mock.talkdesk_base_url + CONVERSATIONS, content=b'{"touchpoint_id":"t"}', headers=headers)
     assert response.status_code == 415
     assert response.json()["message"] == "Unsupported Media Type"
 
 
-def test_json_with_parameters_is_fine(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
-    response = client.post(
+def test_json_with_parameters_is_fine(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    response = http.post(
         mock.talkdesk_base_url + CONVERSATIONS,
         content=b'{"touchpoint_id":"t"}',
         headers={**td, "Content-Type": "Application/JSON; charset=utf-8"},
@@ -56,10 +61,10 @@ def test_json_with_parameters_is_fine(client: httpx.Client, mock: MockServer, td
     assert response.status_code == 201
 
 
-def test_body_over_the_limit_is_413(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+def test_body_over_the_limit_is_413(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
     big = json.dumps({"touchpoint_id": "t", "subject": "x" * MIB}).encode()
     url = mock.talkdesk_base_url + CONVERSATIONS
-    response = client.post(url, content=big, headers={**td, "Content-Type": "application/json"})
+    response = http.post(url, content=big, headers={**td, "Content-Type": "application/json"})
     assert response.status_code == 413
     assert response.json()["message"] == "Request body too large"
 
@@ -67,21 +72,21 @@ def test_body_over_the_limit_is_413(client: httpx.Client, mock: MockServer, td: 
         for start in range(0, len(big), 65536):
             yield big[start : start + 65536]
 
-    streamed = client.post(url, content=chunked(), headers={**td, "Content-Type": "application/json"})
+    streamed = http.post(url, content=chunked(), headers={**td, "Content-Type": "application/json"})
     assert streamed.status_code == 413
-    assert client.post(url, json={"touchpoint_id": "t"}, headers=td).status_code == 201
+    assert http.post(url, json={"touchpoint_id": "t"}, headers=td).status_code == 201
 
 
-def test_body_limit_is_configurable(client: httpx.Client) -> None:
-    with running(max_body_bytes=64) as mock:
-        response = client.post(
+def test_body_limit_is_configurable(http: httpx.Client) -> None:
+    with strict_mock(max_body_bytes=64) as mock:
+        response = http.post(
             mock.webex_base_url + ACTIONS,
             json={"type": "submit", "messageId": "m" * 64, "inputs": {}},
             headers={"Authorization": f"Bearer {mock.webex_token}"},
         )
         assert response.status_code == 413
         assert response.json()["trackingId"] == response.headers["trackingid"]
-        token_response = client.post(
+        token_response = http.post(
             mock.token_url,
             data={"grant_type": "client_credentials", "scope": "x" * 100},
             auth=(mock.client_id, mock.client_secret),
@@ -102,9 +107,9 @@ def test_body_limit_is_configurable(client: httpx.Client) -> None:
     ],
 )
 def test_unknown_paths_are_404_in_the_prefix_shape(
-    client: httpx.Client, mock: MockServer, path: str, check: object
+    http: httpx.Client, mock: MockServer, path: str, check: object
 ) -> None:
-    response = client.get(mock.url + path)
+    response = http.get(mock.url + path)
     assert response.status_code == 404
     assert check(response)  # type: ignore[operator]
 
@@ -119,19 +124,19 @@ def test_unknown_paths_are_404_in_the_prefix_shape(
     ],
 )
 def test_wrong_methods_are_405_with_allow(
-    client: httpx.Client, mock: MockServer, method: str, path: str, allow: set[str]
+    http: httpx.Client, mock: MockServer, method: str, path: str, allow: set[str]
 ) -> None:
-    response = client.request(method, mock.url + path)
+    response = http.request(method, mock.url + path)
     assert response.status_code == 405
     assert set(response.headers["allow"].split(", ")) == allow
 
 
-def test_the_specs_are_served(client: httpx.Client, mock: MockServer) -> None:
+def test_the_specs_are_served(http: httpx.Client, mock: MockServer) -> None:
     for name, document in mock.app.contract.documents.items():
-        response = client.get(f"{mock.url}/specs/{name}.yaml")
+        response = http.get(f"{mock.url}/specs/{name}.yaml")
         assert (response.status_code, response.content) == (200, document.raw)
-    assert client.get(mock.url + "/specs/nope.yaml").status_code == 404
-    index = client.get(mock.url + "/").json()
+    assert http.get(mock.url + "/specs/nope.yaml").status_code == 404
+    index = http.get(mock.url + "/").json()
     assert index["token_url"] == mock.token_url and index["webex_base_url"] == mock.webex_base_url
 
 
@@ -188,7 +193,7 @@ header_values = st.text(st.characters(min_codepoint=33, max_codepoint=126), max_
     idempotency_key=st.none() | header_values,
 )
 def test_no_input_gets_a_500(
-    client: httpx.Client,
+    http: httpx.Client,
     mock: MockServer,
     td: dict[str, str],
     method: str,
@@ -209,31 +214,29 @@ def test_no_input_gets_a_500(
     if idempotency_key is not None:
         headers["x-idempotency-key"] = idempotency_key
     url = mock.url + path.replace("{}", quote(segment, safe=""))
-    response = client.request(method, url, content=body if method not in ("GET", "HEAD") else None, headers=headers)
+    response = http.request(method, url, content=body if method not in ("GET", "HEAD") else None, headers=headers)
     assert response.status_code < 500, (response.status_code, response.text)
 
 
-def test_the_server_keeps_serving_after_bad_input(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
-    client.post(
+def test_the_server_keeps_serving_after_bad_input(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    http.post(
         mock.talkdesk_base_url + CONVERSATIONS,
         content=b"\x00" * 1000,
         headers={**td, "Content-Type": "application/json"},
     )
-    client.request("BREW", mock.url + "/")
-    assert (
-        client.post(mock.talkdesk_base_url + CONVERSATIONS, json={"touchpoint_id": "t"}, headers=td).status_code == 201
-    )
+    http.request("BREW", mock.url + "/")
+    assert http.post(mock.talkdesk_base_url + CONVERSATIONS, json={"touchpoint_id": "t"}, headers=td).status_code == 201
     assert mock.internal_errors == []
 
 
 @pytest.mark.parametrize("identifier", ["a?b", "a#b", "%3F", "x y", "\u00e9\U0001d37e", "{id}"])
 def test_odd_path_parameters_are_matched_not_refused(
-    client: httpx.Client, mock: MockServer, td: dict[str, str], wx: dict[str, str], identifier: str
+    http: httpx.Client, mock: MockServer, td: dict[str, str], wx: dict[str, str], identifier: str
 ) -> None:
     segment = quote(identifier, safe="")
-    sent = client.post(f"{mock.talkdesk_base_url}{CONVERSATIONS}/{segment}/messages", json={"content": "x"}, headers=td)
+    sent = http.post(messages_url(mock, segment), json={"content": "x"}, headers=td)
     assert sent.status_code == 404  # a valid id that names nothing, not a 400
-    assert client.get(f"{mock.webex_base_url}{ACTIONS}/{segment}", headers=wx).status_code == 404
+    assert http.get(f"{mock.webex_base_url}{ACTIONS}/{segment}", headers=wx).status_code == 404
 
 
 def test_a_huge_declared_body_is_refused_at_once(mock: MockServer, td: dict[str, str]) -> None:

@@ -8,53 +8,56 @@ import httpx
 import pytest
 
 from attachkit.testing import MockServer
-
-from .helpers import CONVERSATIONS, attachment, bearer, conversation, field_names, running, token, unique
+from tests._support.plain_http import (
+    CONVERSATIONS,
+    attachment,
+    bearer,
+    field_names,
+    messages_url,
+    start_conversation,
+    token,
+    unique,
+)
+from tests._support.servers import strict_mock
 
 KEY = "x-idempotency-key"
 
 
-def messages_url(mock: MockServer, conversation_id: str) -> str:
-    return f"{mock.talkdesk_base_url}{CONVERSATIONS}/{conversation_id}/messages"
-
-
-def test_start_201(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+def test_start_201(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
     body = {
         "touchpoint_id": "my-touchpoint-id",
         "subject": "reset",
         "contact_person": {"email": "user@example.com"},
         "previous_messages": [{"type": "USER", "content": "hi", "created_at": "2022-01-01T09:00:00+08:00"}],
     }
-    response = client.post(mock.talkdesk_base_url + CONVERSATIONS, json=body, headers=td)
+    response = http.post(mock.talkdesk_base_url + CONVERSATIONS, json=body, headers=td)
     assert response.status_code == 201
     stored = mock.state.conversations[response.json()["id"]]
     assert stored.touchpoint_id == "my-touchpoint-id"
     assert stored.request == body
 
 
-def test_start_is_idempotent_by_key(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+def test_start_is_idempotent_by_key(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
     key = {KEY: unique("key")}
     before = len(mock.state.conversations)
-    first = conversation(client, mock, td, **key)
-    assert conversation(client, mock, td, **key) == first
+    first = start_conversation(http, mock, td, **key)
+    assert start_conversation(http, mock, td, **key) == first
     assert len(mock.state.conversations) == before + 1
-    assert conversation(client, mock, td) != first  # no key: a new conversation
+    assert start_conversation(http, mock, td) != first  # no key: a new conversation
 
 
-def test_start_key_with_a_different_body_is_409(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+def test_start_key_with_a_different_body_is_409(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
     key = {KEY: unique("key")}
-    conversation(client, mock, td, **key)
-    response = client.post(
-        mock.talkdesk_base_url + CONVERSATIONS, json={"touchpoint_id": "other"}, headers={**td, **key}
-    )
+    start_conversation(http, mock, td, **key)
+    response = http.post(mock.talkdesk_base_url + CONVERSATIONS, json={"touchpoint_id": "other"}, headers={**td, **key})
     assert response.status_code == 409
 
 
-def test_start_404_for_an_unknown_touchpoint(client: httpx.Client) -> None:
-    with running(touchpoints=frozenset({"tp-1"})) as mock:
-        headers = bearer(token(client, mock))
-        assert conversation(client, mock, headers)
-        response = client.post(mock.talkdesk_base_url + CONVERSATIONS, json={"touchpoint_id": "tp-2"}, headers=headers)
+def test_start_404_for_an_unknown_touchpoint(http: httpx.Client) -> None:
+    with strict_mock(touchpoints=frozenset({"tp-1"})) as mock:
+        headers = bearer(token(http, mock))
+        assert start_conversation(http, mock, headers)
+        response = http.post(mock.talkdesk_base_url + CONVERSATIONS, json={"touchpoint_id": "tp-2"}, headers=headers)
         assert response.status_code == 404
         assert response.json()["message"] == "Touchpoint not found"
 
@@ -69,17 +72,17 @@ def test_start_404_for_an_unknown_touchpoint(client: httpx.Client) -> None:
     ],
 )
 def test_start_400_names_the_field(
-    client: httpx.Client, mock: MockServer, td: dict[str, str], body: object, headers: dict[str, str], fields: list[str]
+    http: httpx.Client, mock: MockServer, td: dict[str, str], body: object, headers: dict[str, str], fields: list[str]
 ) -> None:
-    response = client.post(mock.talkdesk_base_url + CONVERSATIONS, json=body, headers={**td, **headers})
+    response = http.post(mock.talkdesk_base_url + CONVERSATIONS, json=body, headers={**td, **headers})
     assert response.status_code == 400
     assert field_names(response) == fields
 
 
-def test_send_201(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
-    conversation_id = conversation(client, mock, td)
-    file = attachment(client, mock, td)
-    response = client.post(
+def test_send_201(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    conversation_id = start_conversation(http, mock, td)
+    file = attachment(http, mock, td)
+    response = http.post(
         messages_url(mock, conversation_id),
         json={"content": "see attached", "attachments": [{"id": file["id"], "name": "f", "size": "5"}]},
         headers=td,
@@ -95,11 +98,11 @@ def test_send_201(client: httpx.Client, mock: MockServer, td: dict[str, str]) ->
 
 
 def test_send_206_names_unknown_attachments_and_still_stores(
-    client: httpx.Client, mock: MockServer, td: dict[str, str]
+    http: httpx.Client, mock: MockServer, td: dict[str, str]
 ) -> None:
-    conversation_id = conversation(client, mock, td)
-    file = attachment(client, mock, td)
-    response = client.post(
+    conversation_id = start_conversation(http, mock, td)
+    file = attachment(http, mock, td)
+    response = http.post(
         messages_url(mock, conversation_id),
         json={"content": "two files", "attachments": [{"id": file["id"]}, {"id": "missing-1"}, {"id": "missing-2"}]},
         headers=td,
@@ -114,36 +117,34 @@ def test_send_206_names_unknown_attachments_and_still_stores(
     assert stored.failed_attachment_ids == ("missing-1", "missing-2")
 
 
-def test_send_404_for_an_unknown_conversation(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+def test_send_404_for_an_unknown_conversation(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
     before = len(mock.state.messages)
-    response = client.post(messages_url(mock, "no-such-conversation"), json={"content": "x"}, headers=td)
+    response = http.post(messages_url(mock, "no-such-conversation"), json={"content": "x"}, headers=td)
     assert response.status_code == 404
     assert len(mock.state.messages) == before
 
 
-def test_send_replay_stores_once_and_answers_the_same(
-    client: httpx.Client, mock: MockServer, td: dict[str, str]
-) -> None:
-    conversation_id = conversation(client, mock, td)
+def test_send_replay_stores_once_and_answers_the_same(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    conversation_id = start_conversation(http, mock, td)
     key = {KEY: unique("key")}
     body = {"content": "once", "attachments": [{"id": "unknown"}]}
-    first = client.post(messages_url(mock, conversation_id), json=body, headers={**td, **key})
-    second = client.post(messages_url(mock, conversation_id), json=body, headers={**td, **key})
+    first = http.post(messages_url(mock, conversation_id), json=body, headers={**td, **key})
+    second = http.post(messages_url(mock, conversation_id), json=body, headers={**td, **key})
     assert first.status_code == second.status_code == 206
     assert first.json() == second.json()
     assert [m.content for m in mock.state.messages if m.conversation_id == conversation_id] == ["once"]
-    different = client.post(messages_url(mock, conversation_id), json={"content": "other"}, headers={**td, **key})
+    different = http.post(messages_url(mock, conversation_id), json={"content": "other"}, headers={**td, **key})
     assert different.status_code == 409
 
 
 def test_send_key_is_scoped_per_conversation_and_operation(
-    client: httpx.Client, mock: MockServer, td: dict[str, str]
+    http: httpx.Client, mock: MockServer, td: dict[str, str]
 ) -> None:
     key = {KEY: unique("key")}
-    first, second = conversation(client, mock, td, **key), conversation(client, mock, td)
+    first, second = start_conversation(http, mock, td, **key), start_conversation(http, mock, td)
     assert first != second
     for conversation_id in (first, second):
-        response = client.post(messages_url(mock, conversation_id), json={"content": "hi"}, headers={**td, **key})
+        response = http.post(messages_url(mock, conversation_id), json={"content": "hi"}, headers={**td, **key})
         assert response.status_code == 201
     assert sum(m.conversation_id in (first, second) for m in mock.state.messages) == 2
 
@@ -159,14 +160,14 @@ def test_send_key_is_scoped_per_conversation_and_operation(
     ],
 )
 def test_send_400_names_the_field(
-    client: httpx.Client, mock: MockServer, td: dict[str, str], body: object, fields: list[str]
+    http: httpx.Client, mock: MockServer, td: dict[str, str], body: object, fields: list[str]
 ) -> None:
-    conversation_id = conversation(client, mock, td)
-    response = client.post(messages_url(mock, conversation_id), json=body, headers=td)
+    conversation_id = start_conversation(http, mock, td)
+    response = http.post(messages_url(mock, conversation_id), json=body, headers=td)
     assert response.status_code == 400
     assert field_names(response) == fields
 
 
-def test_send_400_for_an_overlong_conversation_id(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
-    response = client.post(messages_url(mock, "c" * 256), json={"content": "x"}, headers=td)
+def test_send_400_for_an_overlong_conversation_id(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    response = http.post(messages_url(mock, "c" * 256), json={"content": "x"}, headers=td)
     assert (response.status_code, field_names(response)) == (400, ["conversation_id"])

@@ -10,42 +10,41 @@ import httpx
 import pytest
 
 from attachkit.testing import FaultRule, MockServer, RetryAfter, create_app, parse_fault
-
-from .helpers import ACTIONS, ATTACHMENTS, CONVERSATIONS, conversation, running, unique, upload
+from tests._support.plain_http import ACTIONS, ATTACHMENTS, messages_url, start_conversation, unique, upload
+from tests._support.servers import strict_mock
 
 STATUSES = [423, 429, 500, 502, 503, 504]
 
 
 def send(
-    client: httpx.Client, mock: MockServer, td: dict[str, str], conversation_id: str, **headers: str
+    http: httpx.Client, mock: MockServer, td: dict[str, str], conversation_id: str, **headers: str
 ) -> httpx.Response:
-    url = f"{mock.talkdesk_base_url}{CONVERSATIONS}/{conversation_id}/messages"
-    return client.post(url, json={"content": "hello"}, headers={**td, **headers})
+    return http.post(messages_url(mock, conversation_id), json={"content": "hello"}, headers={**td, **headers})
 
 
 @pytest.mark.parametrize("status", STATUSES)
 def test_status_faults_in_the_talkdesk_shape(
-    client: httpx.Client, mock: MockServer, td: dict[str, str], status: int
+    http: httpx.Client, mock: MockServer, td: dict[str, str], status: int
 ) -> None:
-    conversation_id = conversation(client, mock, td)
+    conversation_id = start_conversation(http, mock, td)
     rule = mock.faults.add("send_message", status=status, retry_after=7, times=1)
     before = len(mock.state.messages)
-    faulted = send(client, mock, td, conversation_id)
+    faulted = send(http, mock, td, conversation_id)
     assert faulted.status_code == status
     assert faulted.headers["retry-after"] == "7"
     assert faulted.json()["code"] == f"{status:07d}" and faulted.json()["message"]
     assert len(mock.state.messages) == before  # a fault answers before processing
-    assert send(client, mock, td, conversation_id).status_code == 201
+    assert send(http, mock, td, conversation_id).status_code == 201
     assert rule.fired == 1 and rule.exhausted
     assert mock.state.counts("send_message").faulted >= 1
 
 
 @pytest.mark.parametrize("status", STATUSES)
 def test_status_faults_in_the_webex_shape(
-    client: httpx.Client, mock: MockServer, wx: dict[str, str], status: int
+    http: httpx.Client, mock: MockServer, wx: dict[str, str], status: int
 ) -> None:
     mock.faults.add("get_attachment_action", status=status, times=1)
-    response = client.get(mock.webex_base_url + ACTIONS + "/x", headers=wx)
+    response = http.get(mock.webex_base_url + ACTIONS + "/x", headers=wx)
     assert response.status_code == status
     assert response.json()["trackingId"] == response.headers["trackingid"]
     assert "retry-after" not in response.headers
@@ -63,7 +62,7 @@ def test_status_faults_in_the_webex_shape(
     ids=["seconds", "http-date", "ms", "malformed", "raw-date"],
 )
 def test_retry_after_forms(
-    client: httpx.Client,
+    http: httpx.Client,
     mock: MockServer,
     wx: dict[str, str],
     retry_after: RetryAfter | str,
@@ -71,7 +70,7 @@ def test_retry_after_forms(
     check: object,
 ) -> None:
     mock.faults.add("create_attachment_action", status=429, retry_after=retry_after, times=1)
-    response = client.post(
+    response = http.post(
         mock.webex_base_url + ACTIONS, json={"type": "submit", "messageId": "m", "inputs": {}}, headers=wx
     )
     assert response.status_code == 429
@@ -80,16 +79,16 @@ def test_retry_after_forms(
         assert "retry-after" not in response.headers
 
 
-def test_http_date_is_in_the_future(client: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
+def test_http_date_is_in_the_future(http: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
     mock.faults.add("get_attachment_action", status=503, retry_after=RetryAfter.http_date(3600), times=1)
-    response = client.get(mock.webex_base_url + ACTIONS + "/x", headers=wx)
+    response = http.get(mock.webex_base_url + ACTIONS + "/x", headers=wx)
     sent = email.utils.parsedate_to_datetime(response.headers["date"])
     assert (email.utils.parsedate_to_datetime(response.headers["retry-after"]) - sent).total_seconds() > 3000
 
 
-def test_webex_429_with_an_html_body(client: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
+def test_webex_429_with_an_html_body(http: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
     mock.faults.add_spec("create_attachment_action:429:html:retry-after-raw=rand(30),add(30)")
-    response = client.post(
+    response = http.post(
         mock.webex_base_url + ACTIONS, json={"type": "submit", "messageId": "m", "inputs": {}}, headers=wx
     )
     assert response.status_code == 429
@@ -113,23 +112,23 @@ def test_rules_are_checked_against_the_specs(mock: MockServer) -> None:
     assert mock.faults.rules == []
 
 
-def test_any_documented_status_can_be_injected(client: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
+def test_any_documented_status_can_be_injected(http: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
     mock.faults.add("get_attachment_action", status=410, times=1)
-    assert client.get(mock.webex_base_url + ACTIONS + "/x", headers=wx).status_code == 410
+    assert http.get(mock.webex_base_url + ACTIONS + "/x", headers=wx).status_code == 410
 
 
 def test_star_rules_only_reach_operations_documenting_the_status(
-    client: httpx.Client, mock: MockServer, td: dict[str, str], wx: dict[str, str]
+    http: httpx.Client, mock: MockServer, td: dict[str, str], wx: dict[str, str]
 ) -> None:
     mock.faults.add("*", status=409)
-    assert client.post(mock.talkdesk_base_url + ATTACHMENTS + "/upload-link", headers=td).status_code == 200
-    assert client.get(mock.webex_base_url + ACTIONS + "/x", headers=wx).status_code == 409
-    assert client.get(mock.url + "/").status_code == 200  # the mock's own pages are never faulted
+    assert http.post(mock.talkdesk_base_url + ATTACHMENTS + "/upload-link", headers=td).status_code == 200
+    assert http.get(mock.webex_base_url + ACTIONS + "/x", headers=wx).status_code == 409
+    assert http.get(mock.url + "/").status_code == 200  # the mock's own pages are never faulted
 
 
-def test_latency_then_served(client: httpx.Client, mock: MockServer) -> None:
+def test_latency_then_served(http: httpx.Client, mock: MockServer) -> None:
     rule = mock.faults.add("token", latency=0.05, times=1)
-    response = client.post(
+    response = http.post(
         mock.token_url, data={"grant_type": "client_credentials"}, auth=(mock.client_id, mock.client_secret)
     )
     assert response.status_code == 200
@@ -144,12 +143,12 @@ def test_latency_trips_a_client_timeout(mock: MockServer, td: dict[str, str]) ->
         assert impatient.get(mock.talkdesk_base_url + ATTACHMENTS + "/x", headers=td).status_code == 404
 
 
-def test_drop_before_processing(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
-    conversation_id = conversation(client, mock, td)
+def test_drop_before_processing(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    conversation_id = start_conversation(http, mock, td)
     mock.faults.add("send_message", drop="before", times=1)
     before, counts = len(mock.state.messages), mock.state.counts("send_message")
     with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
-        send(client, mock, td, conversation_id)
+        send(http, mock, td, conversation_id)
     after = mock.state.counts("send_message")
     assert len(mock.state.messages) == before
     assert (after.received, after.processed, after.dropped) == (
@@ -157,93 +156,93 @@ def test_drop_before_processing(client: httpx.Client, mock: MockServer, td: dict
         counts.processed,
         counts.dropped + 1,
     )
-    assert send(client, mock, td, conversation_id).status_code == 201
+    assert send(http, mock, td, conversation_id).status_code == 201
 
 
-def test_drop_after_processing_keeps_the_state(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
-    request_id = upload(client, mock, td, b"data")
+def test_drop_after_processing_keeps_the_state(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    request_id = upload(http, mock, td, b"data")
     name = unique("dropped")
     mock.faults.add_spec("create_attachment:drop-after:times=1")
     counts = mock.state.counts("create_attachment")
     with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
-        client.post(mock.talkdesk_base_url + ATTACHMENTS, json={"name": name, "request_id": request_id}, headers=td)
+        http.post(mock.talkdesk_base_url + ATTACHMENTS, json={"name": name, "request_id": request_id}, headers=td)
     assert [a.name for a in mock.state.attachments.values()].count(name) == 1
     after = mock.state.counts("create_attachment")
     assert (after.processed, after.dropped) == (counts.processed + 1, counts.dropped + 1)
-    retry = client.post(mock.talkdesk_base_url + ATTACHMENTS, json={"name": name, "request_id": request_id}, headers=td)
+    retry = http.post(mock.talkdesk_base_url + ATTACHMENTS, json={"name": name, "request_id": request_id}, headers=td)
     assert retry.status_code == 409
 
 
 def test_drop_after_then_an_idempotent_retry_stores_once(
-    client: httpx.Client, mock: MockServer, td: dict[str, str]
+    http: httpx.Client, mock: MockServer, td: dict[str, str]
 ) -> None:
-    conversation_id = conversation(client, mock, td)
+    conversation_id = start_conversation(http, mock, td)
     mock.faults.add("send_message", drop="after", times=1)
     key = unique("key")
     with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
-        send(client, mock, td, conversation_id, **{"x-idempotency-key": key})
-    retry = send(client, mock, td, conversation_id, **{"x-idempotency-key": key})
+        send(http, mock, td, conversation_id, **{"x-idempotency-key": key})
+    retry = send(http, mock, td, conversation_id, **{"x-idempotency-key": key})
     assert retry.status_code == 201
     stored = [m for m in mock.state.messages if m.conversation_id == conversation_id]
     assert [m.message_id for m in stored] == [retry.json()["message_id"]]
 
 
-def test_times_n(client: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
+def test_times_n(http: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
     mock.faults.add("get_attachment_action", status=503, times=3)
-    statuses = [client.get(mock.webex_base_url + ACTIONS + "/x", headers=wx).status_code for _ in range(5)]
+    statuses = [http.get(mock.webex_base_url + ACTIONS + "/x", headers=wx).status_code for _ in range(5)]
     assert statuses == [503, 503, 503, 404, 404]
 
 
-def test_seeded_probability_is_reproducible(client: httpx.Client, wx: dict[str, str]) -> None:
+def test_seeded_probability_is_reproducible(http: httpx.Client, wx: dict[str, str]) -> None:
     dice = random.Random(7)
     expected = [503 if dice.random() < 0.3 else 404 for _ in range(30)]
     assert 503 in expected and 404 in expected
     for _ in range(2):  # two servers, same seed, same sequence
-        with running(faults=("*:503:p=0.3:seed=7",)) as mock:
+        with strict_mock(faults=("*:503:p=0.3:seed=7",)) as mock:
             headers = {"Authorization": f"Bearer {mock.webex_token}"}
-            seen = [client.get(mock.webex_base_url + ACTIONS + "/x", headers=headers).status_code for _ in range(30)]
+            seen = [http.get(mock.webex_base_url + ACTIONS + "/x", headers=headers).status_code for _ in range(30)]
             assert seen == expected
             assert mock.faults.fired == expected.count(503)
 
 
-def test_token_upload_and_download_faults(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+def test_token_upload_and_download_faults(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
     mock.faults.add("token", status=503, retry_after=1, times=1)
-    token = client.post(
+    token = http.post(
         mock.token_url, data={"grant_type": "client_credentials"}, auth=(mock.client_id, mock.client_secret)
     )
     assert (token.status_code, token.json()["error"], token.headers["retry-after"]) == (503, "service_unavailable", "1")
 
-    link = client.post(mock.talkdesk_base_url + ATTACHMENTS + "/upload-link", headers=td).json()
+    link = http.post(mock.talkdesk_base_url + ATTACHMENTS + "/upload-link", headers=td).json()
     mock.faults.add("upload", drop="before", times=1)
     with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
-        client.put(link["url"], content=b"payload")
+        http.put(link["url"], content=b"payload")
     assert mock.state.uploads[link["request_id"]].state == "pending"
-    assert client.put(link["url"], content=b"payload").status_code == 200
+    assert http.put(link["url"], content=b"payload").status_code == 200
 
-    created = client.post(
+    created = http.post(
         mock.talkdesk_base_url + ATTACHMENTS, json={"name": unique(), "request_id": link["request_id"]}, headers=td
     ).json()
-    url = client.get(created["_links"]["download_link"]["href"], headers=td).json()["url"]
+    url = http.get(created["_links"]["download_link"]["href"], headers=td).json()["url"]
     mock.faults.add("download", status=429, times=1)
-    throttled = client.get(url)
+    throttled = http.get(url)
     assert throttled.status_code == 429 and b"<Code>TooManyRequests</Code>" in throttled.content
-    assert client.get(url).content == b"payload"
+    assert http.get(url).content == b"payload"
 
 
-def test_fault_counting_and_clear(client: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
+def test_fault_counting_and_clear(http: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
     fired = mock.faults.fired
     mock.faults.add("get_attachment_action", status=502)
     for _ in range(3):
-        assert client.get(mock.webex_base_url + ACTIONS + "/x", headers=wx).status_code == 502
+        assert http.get(mock.webex_base_url + ACTIONS + "/x", headers=wx).status_code == 502
     assert mock.faults.fired == fired + 3
     mock.faults.clear()
     assert mock.faults.rules == []
-    assert client.get(mock.webex_base_url + ACTIONS + "/x", headers=wx).status_code == 404
+    assert http.get(mock.webex_base_url + ACTIONS + "/x", headers=wx).status_code == 404
 
 
-def test_one_token_request_is_counted_once(client: httpx.Client, mock: MockServer) -> None:
+def test_one_token_request_is_counted_once(http: httpx.Client, mock: MockServer) -> None:
     before = mock.state.requests.get("token", 0)
-    client.post(mock.token_url, data={"grant_type": "client_credentials"}, auth=(mock.client_id, mock.client_secret))
+    http.post(mock.token_url, data={"grant_type": "client_credentials"}, auth=(mock.client_id, mock.client_secret))
     assert mock.state.requests["token"] == before + 1
     assert mock.state.processed["token"] >= 1
 

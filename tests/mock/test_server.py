@@ -3,31 +3,20 @@ plus thread safety under concurrent requests."""
 
 from __future__ import annotations
 
-import queue
 import re
 import subprocess
 import sys
 import textwrap
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import IO
 
 import httpx
 import pytest
 
 from attachkit.testing import DEFAULT_CLIENT_SECRET, MockServer, create_app, export_lines
-
-from .helpers import ACTIONS, ATTACHMENTS, CONVERSATIONS, bearer, conversation, token
-
-EXPORTS = [
-    "TALKDESK_ACCOUNT",
-    "TALKDESK_CLIENT_ID",
-    "TALKDESK_CLIENT_SECRET",
-    "TALKDESK_BASE_URL",
-    "TALKDESK_TOKEN_URL",
-    "WEBEX_ACCESS_TOKEN",
-    "WEBEX_BASE_URL",
-]
+from tests._support.environment import EXPORTED
+from tests._support.plain_http import ACTIONS, ATTACHMENTS, bearer, messages_url, start_conversation, token
+from tests._support.processes import lines_of, read_exports
 
 
 def test_urls_credentials_and_kwargs(mock: MockServer) -> None:
@@ -45,8 +34,8 @@ def test_urls_credentials_and_kwargs(mock: MockServer) -> None:
     assert mock.webex_kwargs() == {"access_token": "attachkit-mock-webex-token", "base_url": mock.webex_base_url}
 
 
-def test_reprs_hide_secrets(client: httpx.Client, mock: MockServer) -> None:
-    issued = token(client, mock)
+def test_reprs_hide_secrets(http: httpx.Client, mock: MockServer) -> None:
+    issued = token(http, mock)
     texts = [
         repr(mock),
         repr(mock.config),
@@ -63,32 +52,32 @@ def test_reprs_hide_secrets(client: httpx.Client, mock: MockServer) -> None:
     assert "/storage/uploads/{token}" in str(mock.state.history) or not mock.state.uploads
 
 
-def test_not_running(client: httpx.Client) -> None:
+def test_not_running(http: httpx.Client) -> None:
     server = MockServer()
     with pytest.raises(RuntimeError, match="not running"):
         _ = server.url
     server.faults.add("token", status=503, times=1)  # faults and state exist before start
     with server:
         url = server.token_url
-        assert client.post(url, data={"grant_type": "client_credentials"}).status_code == 503
+        assert http.post(url, data={"grant_type": "client_credentials"}).status_code == 503
     with pytest.raises(httpx.ConnectError):
-        client.get(url)
+        http.get(url)
     with pytest.raises(RuntimeError, match="runs once"):
         server.start()
 
 
 def test_concurrent_requests_lose_and_duplicate_nothing(
-    client: httpx.Client, mock: MockServer, td: dict[str, str]
+    http: httpx.Client, mock: MockServer, td: dict[str, str]
 ) -> None:
-    conversation_id = conversation(client, mock, td)
-    url = f"{mock.talkdesk_base_url}{CONVERSATIONS}/{conversation_id}/messages"
+    conversation_id = start_conversation(http, mock, td)
+    url = messages_url(mock, conversation_id)
     counts = mock.state.counts("send_message")
 
     def send(index: int) -> httpx.Response:
         # Every fourth request replays the same key; the others are distinct messages.
         key = "shared" if index % 4 == 0 else f"k-{index}"
         body = {"content": "shared" if index % 4 == 0 else f"m{index}"}
-        return client.post(url, json=body, headers={**td, "x-idempotency-key": key})  # httpx.Client is thread-safe
+        return http.post(url, json=body, headers={**td, "x-idempotency-key": key})  # httpx.Client is thread-safe
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         responses = list(pool.map(send, range(80)))
@@ -101,13 +90,13 @@ def test_concurrent_requests_lose_and_duplicate_nothing(
     assert mock.state.counts("send_message").received == counts.received + 80
 
 
-def test_concurrent_puts_to_one_link_store_once(client: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
-    link = client.post(mock.talkdesk_base_url + ATTACHMENTS + "/upload-link", headers=td).json()
+def test_concurrent_puts_to_one_link_store_once(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    link = http.post(mock.talkdesk_base_url + ATTACHMENTS + "/upload-link", headers=td).json()
     barrier = threading.Barrier(6)
 
     def put(index: int) -> int:
         barrier.wait()
-        return client.put(link["url"], content=f"body {index}".encode() * 1000).status_code
+        return http.put(link["url"], content=f"body {index}".encode() * 1000).status_code
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         statuses = sorted(pool.map(put, range(6)))
@@ -128,14 +117,14 @@ async def test_in_process_app() -> None:
         assert app.response_violations == []
 
 
-def test_the_fixture(attachkit_mock: MockServer, client: httpx.Client) -> None:
+def test_the_fixture(attachkit_mock: MockServer, http: httpx.Client) -> None:
     assert attachkit_mock.config.validate_responses
-    assert client.get(attachkit_mock.url + "/").status_code == 200
+    assert http.get(attachkit_mock.url + "/").status_code == 200
 
 
 @pytest.mark.attachkit_mock(webex_create_status=202, token_expires_in=42)
-def test_the_fixture_marker(attachkit_mock: MockServer, client: httpx.Client) -> None:
-    response = client.post(
+def test_the_fixture_marker(attachkit_mock: MockServer, http: httpx.Client) -> None:
+    response = http.post(
         attachkit_mock.webex_base_url + ACTIONS,
         json={"type": "submit", "messageId": "m", "inputs": {}},
         headers=bearer(attachkit_mock.webex_token),
@@ -144,12 +133,7 @@ def test_the_fixture_marker(attachkit_mock: MockServer, client: httpx.Client) ->
     assert attachkit_mock.config.token_expires_in == 42
 
 
-def _lines(stream: IO[str], into: queue.Queue[str]) -> None:
-    for line in stream:
-        into.put(line)
-
-
-def test_python_m_attachkit_testing_prints_and_serves(client: httpx.Client) -> None:
+def test_python_m_attachkit_testing_prints_and_serves(http: httpx.Client) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "attachkit.testing", "--port", "0", "--fault", "get_attachment_action:503:times=1"],
         stdout=subprocess.PIPE,
@@ -158,30 +142,24 @@ def test_python_m_attachkit_testing_prints_and_serves(client: httpx.Client) -> N
     )
     try:
         assert process.stdout is not None
-        lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=_lines, args=(process.stdout, lines), daemon=True).start()
-        exports: dict[str, str] = {}
-        while len(exports) < len(EXPORTS):
-            line = lines.get(timeout=60)  # the server prints these once it accepts connections
-            if match := re.fullmatch(r"export (\w+)=(\S+)\n", line):
-                exports[match[1]] = match[2]
-        assert list(exports) == EXPORTS
+        _, exports = read_exports(lines_of(process.stdout), EXPORTED)  # printed once it accepts connections
+        assert list(exports) == EXPORTED
         assert exports["TALKDESK_CLIENT_SECRET"] == "attachkit-mock-secret"
-        granted = client.post(
+        granted = http.post(
             exports["TALKDESK_TOKEN_URL"],
             data={"grant_type": "client_credentials"},
             auth=(exports["TALKDESK_CLIENT_ID"], exports["TALKDESK_CLIENT_SECRET"]),
         )
         assert granted.status_code == 200
         assert (
-            client.get(
+            http.get(
                 exports["TALKDESK_BASE_URL"] + ATTACHMENTS + "/x", headers=bearer(granted.json()["access_token"])
             ).status_code
             == 404
         )
         action = exports["WEBEX_BASE_URL"] + ACTIONS + "/x"
         headers = bearer(exports["WEBEX_ACCESS_TOKEN"])
-        assert [client.get(action, headers=headers).status_code for _ in range(2)] == [503, 404]  # the --fault
+        assert [http.get(action, headers=headers).status_code for _ in range(2)] == [503, 404]  # the --fault
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -200,7 +178,7 @@ def test_export_lines_quote_values() -> None:
     from attachkit.testing import MockConfig
 
     lines = export_lines("http://h/talkdesk", "http://h/t", "http://h/webex/v1", MockConfig(client_secret="a b'c"))
-    assert [line.split("=")[0].removeprefix("export ") for line in lines] == EXPORTS
+    assert [line.split("=")[0].removeprefix("export ") for line in lines] == EXPORTED
     assert "export TALKDESK_CLIENT_SECRET='a b'\"'\"'c'" in lines
 
 

@@ -8,14 +8,14 @@ import httpx
 import pytest
 
 from attachkit.testing import MockServer
-
-from .helpers import ACTIONS, bearer, running, webex_descriptions
+from tests._support.plain_http import ACTIONS, bearer, webex_descriptions
+from tests._support.servers import strict_mock
 
 SUBMIT = {"type": "submit", "messageId": "GFyazovL3VzL1BFT1BMRS80MDNl", "inputs": {"Name": "Ada", "Agree": True}}
 
 
-def test_create_200_echoes_the_submission(client: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
-    response = client.post(mock.webex_base_url + ACTIONS, json=SUBMIT, headers=wx)
+def test_create_200_echoes_the_submission(http: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
+    response = http.post(mock.webex_base_url + ACTIONS, json=SUBMIT, headers=wx)
     assert response.status_code == 200
     body = response.json()
     assert {k: body[k] for k in ("type", "messageId", "inputs")} == SUBMIT
@@ -25,25 +25,25 @@ def test_create_200_echoes_the_submission(client: httpx.Client, mock: MockServer
     assert mock.state.actions[body["id"]].inputs == SUBMIT["inputs"]
 
 
-def test_create_202_by_configuration(client: httpx.Client) -> None:
-    with running(webex_create_status=202) as mock:
-        response = client.post(mock.webex_base_url + ACTIONS, json=SUBMIT, headers=bearer(mock.webex_token))
+def test_create_202_by_configuration(http: httpx.Client) -> None:
+    with strict_mock(webex_create_status=202) as mock:
+        response = http.post(mock.webex_base_url + ACTIONS, json=SUBMIT, headers=bearer(mock.webex_token))
         assert response.status_code == 202
         assert response.json()["messageId"] == SUBMIT["messageId"]
 
 
-def test_get_200_and_404(client: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
-    created = client.post(mock.webex_base_url + ACTIONS, json=SUBMIT, headers=wx).json()
-    fetched = client.get(f"{mock.webex_base_url}{ACTIONS}/{created['id']}", headers=wx)
+def test_get_200_and_404(http: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
+    created = http.post(mock.webex_base_url + ACTIONS, json=SUBMIT, headers=wx).json()
+    fetched = http.get(f"{mock.webex_base_url}{ACTIONS}/{created['id']}", headers=wx)
     assert (fetched.status_code, fetched.json()) == (200, created)
-    missing = client.get(mock.webex_base_url + ACTIONS + "/nope", headers=wx)
+    missing = http.get(mock.webex_base_url + ACTIONS + "/nope", headers=wx)
     assert missing.status_code == 404
     assert missing.json()["trackingId"] == missing.headers["trackingid"]
 
 
-def test_same_message_same_room(client: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
-    first = client.post(mock.webex_base_url + ACTIONS, json=SUBMIT, headers=wx).json()
-    second = client.post(mock.webex_base_url + ACTIONS, json=SUBMIT, headers=wx).json()
+def test_same_message_same_room(http: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
+    first = http.post(mock.webex_base_url + ACTIONS, json=SUBMIT, headers=wx).json()
+    second = http.post(mock.webex_base_url + ACTIONS, json=SUBMIT, headers=wx).json()
     assert first["id"] != second["id"]
     assert first["roomId"] == second["roomId"]
 
@@ -58,22 +58,22 @@ def test_same_message_same_room(client: httpx.Client, mock: MockServer, wx: dict
     ],
 )
 def test_create_400_names_the_field(
-    client: httpx.Client, mock: MockServer, wx: dict[str, str], body: object, field: str
+    http: httpx.Client, mock: MockServer, wx: dict[str, str], body: object, field: str
 ) -> None:
-    response = client.post(mock.webex_base_url + ACTIONS, json=body, headers=wx)
+    response = http.post(mock.webex_base_url + ACTIONS, json=body, headers=wx)
     assert response.status_code == 400
     assert any(d.startswith(field + ":") for d in webex_descriptions(response)), response.json()
     assert response.json()["trackingId"] == response.headers["trackingid"]
 
 
-def test_every_response_carries_a_tracking_id(client: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
+def test_every_response_carries_a_tracking_id(http: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
     responses = [
-        client.post(mock.webex_base_url + ACTIONS, json=SUBMIT, headers=wx),
-        client.post(mock.webex_base_url + ACTIONS, json=SUBMIT),
-        client.post(mock.webex_base_url + ACTIONS, content=b"{", headers={**wx, "Content-Type": "application/json"}),
-        client.post(mock.webex_base_url + ACTIONS, content=b"a=b", headers={**wx, "Content-Type": "text/plain"}),
-        client.delete(mock.webex_base_url + ACTIONS, headers=wx),
-        client.get(mock.webex_base_url + "/people/me", headers=wx),
+        http.post(mock.webex_base_url + ACTIONS, json=SUBMIT, headers=wx),
+        http.post(mock.webex_base_url + ACTIONS, json=SUBMIT),
+        http.post(mock.webex_base_url + ACTIONS, content=b"{", headers={**wx, "Content-Type": "application/json"}),
+        http.post(mock.webex_base_url + ACTIONS, content=b"a=b", headers={**wx, "Content-Type": "text/plain"}),
+        http.delete(mock.webex_base_url + ACTIONS, headers=wx),
+        http.get(mock.webex_base_url + "/people/me", headers=wx),
     ]
     assert [r.status_code for r in responses] == [200, 401, 400, 415, 405, 404]
     ids = [r.headers["trackingid"] for r in responses]
@@ -82,7 +82,7 @@ def test_every_response_carries_a_tracking_id(client: httpx.Client, mock: MockSe
         assert response.json()["trackingId"] == response.headers["trackingid"]
 
 
-def test_405_lists_the_allowed_methods(client: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
-    response = client.put(mock.webex_base_url + ACTIONS + "/x", headers=wx)
+def test_405_lists_the_allowed_methods(http: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
+    response = http.put(mock.webex_base_url + ACTIONS + "/x", headers=wx)
     assert response.status_code == 405
     assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD"}
