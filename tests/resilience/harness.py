@@ -1,5 +1,6 @@
-"""What the resilience tests share: the three seed operations (sync and async), their prerequisites, how to find
-what each one stored in the mock, and a transport that records what really went over the socket.
+"""What the resilience tests share beyond `tests._support`: the three seed operations (sync and async) with their
+prerequisites and how to find what each one stored in the mock, attachkit clients on fresh connection pools, and
+transports that record what really went over the socket.
 
 Every client here talks to a real `MockServer` over loopback TCP, with a `FakeClock`, so Retry-After and backoff
 waits are recorded instead of slept.
@@ -9,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
-import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from typing import Any, Literal
 
@@ -19,13 +18,11 @@ import httpx
 
 from attachkit import AsyncTalkdeskClient, AsyncWebexClient, FakeClock, TalkdeskClient, WebexClient
 from attachkit.testing import MockServer
+from tests._support.plain_http import start_conversation, unique, upload
+from tests._support.waiting import eventually
 
 Mode = Literal["sync", "async"]
 LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)  # attachkit's own defaults
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:16]}"
 
 
 def run(mode: Mode, sync: Callable[[], Any], make_async: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
@@ -35,41 +32,12 @@ def run(mode: Mode, sync: Callable[[], Any], make_async: Callable[[], Coroutine[
 
 def settle(mock: MockServer, deadline: float = 60.0) -> None:
     """Wait until the mock has finished every request it received (a latency fault keeps serving after the
-    client gave up). A condition, polled; fails the test if it does not hold in time."""
-    give_up = time.monotonic() + deadline
-    while time.monotonic() < give_up:
-        if sum(mock.state.requests.values()) == len(mock.state.history):
-            return
-        time.sleep(0.005)
-    raise AssertionError("the mock did not finish its in-flight requests")
-
-
-# Prerequisites, made with plain HTTP so they never touch the clients under test ---------------------------------
-
-
-def talkdesk_headers(http: httpx.Client, mock: MockServer) -> dict[str, str]:
-    response = http.post(
-        mock.token_url, data={"grant_type": "client_credentials"}, auth=(mock.client_id, mock.client_secret)
+    client gave up)."""
+    eventually(
+        lambda: sum(mock.state.requests.values()) == len(mock.state.history),
+        deadline,
+        "the mock did not finish its in-flight requests",
     )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-
-def uploaded_request_id(http: httpx.Client, mock: MockServer, headers: dict[str, str]) -> str:
-    """An upload link with bytes already PUT to it: what `create_attachment` needs."""
-    link = http.post(mock.talkdesk_base_url + "/attachments/2023-03/upload-link", json={}, headers=headers)
-    assert link.status_code == 200, link.text
-    put = http.put(link.json()["url"], content=b"resilience", headers={"Content-Type": "text/plain"})
-    assert put.status_code == 200, put.text
-    return str(link.json()["request_id"])
-
-
-def conversation_id(http: httpx.Client, mock: MockServer, headers: dict[str, str]) -> str:
-    response = http.post(
-        mock.talkdesk_base_url + "/digital-connect/conversations", json={"touchpoint_id": "tp-1"}, headers=headers
-    )
-    assert response.status_code == 201, response.text
-    return str(response.json()["id"])
 
 
 @attrs.define
@@ -84,9 +52,9 @@ class SeedCall:
     @classmethod
     def prepare(cls, operation: str, http: httpx.Client, mock: MockServer, headers: dict[str, str]) -> SeedCall:
         if operation == "create_attachment":
-            return cls(operation, unique("file") + ".txt", request_id=uploaded_request_id(http, mock, headers))
+            return cls(operation, unique("file") + ".txt", request_id=upload(http, mock, headers))
         if operation == "send_message":
-            return cls(operation, unique("message"), conversation_id=conversation_id(http, mock, headers))
+            return cls(operation, unique("message"), conversation_id=start_conversation(http, mock, headers))
         if operation == "create_attachment_action":
             return cls(operation, unique("card-message"))
         raise ValueError(operation)
@@ -149,13 +117,28 @@ async def async_client(vendor: str, mock: MockServer, clock: FakeClock, **kwargs
             yield client
 
 
-class RecordingTransport(httpx.HTTPTransport):
-    """A real socket transport that keeps the raw target and headers of every request it sends."""
+Sent = list[tuple[str, bytes, httpx.Headers]]  # method, raw target, headers of each request
 
-    def __init__(self) -> None:
+
+class RecordingTransport(httpx.HTTPTransport):
+    """A real socket transport that keeps the raw target and headers of every request it sends (into ``sent``)."""
+
+    def __init__(self, sent: Sent | None = None) -> None:
         super().__init__(verify=TLS)
-        self.sent: list[tuple[str, bytes, httpx.Headers]] = []
+        self.sent: Sent = [] if sent is None else sent
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         self.sent.append((request.method, request.url.raw_path, request.headers.copy()))
         return super().handle_request(request)
+
+
+class AsyncRecordingTransport(httpx.AsyncHTTPTransport):
+    """The async twin of :class:`RecordingTransport`; pass a sync one's ``sent`` to keep one record of both."""
+
+    def __init__(self, sent: Sent | None = None) -> None:
+        super().__init__(verify=TLS)
+        self.sent: Sent = [] if sent is None else sent
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append((request.method, request.url.raw_path, request.headers.copy()))
+        return await super().handle_async_request(request)

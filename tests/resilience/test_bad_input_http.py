@@ -25,8 +25,8 @@ import httpx
 import pytest
 
 from attachkit.testing import MockServer
+from tests._support.plain_http import bearer, start_conversation, talkdesk_headers, token
 from tests.resilience import figures
-from tests.resilience.harness import conversation_id, talkdesk_headers
 
 CORPUS = Path(__file__).with_name("bad_inputs_http.jsonl")
 CASES = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -46,13 +46,6 @@ def _value(node: Any) -> Any:
     return node
 
 
-def _token(http: httpx.Client, mock: MockServer, scope: str | None = None) -> str:
-    data = {"grant_type": "client_credentials", **({"scope": scope} if scope else {})}
-    response = http.post(mock.token_url, data=data, auth=(mock.client_id, mock.client_secret))
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
-
-
 def _fill(text: str, values: dict[str, str]) -> str:
     for name, value in values.items():
         text = text.replace("{" + name + "}", value)
@@ -68,17 +61,17 @@ def _send_httpx(case: dict[str, Any], http: httpx.Client, mock: MockServer, valu
     headers = dict(case.get("headers", {}))
     auth = case.get("auth")
     if auth == "talkdesk":
-        headers["Authorization"] = f"Bearer {_token(http, mock)}"
+        headers.update(talkdesk_headers(http, mock))
     elif auth == "webex":
-        headers["Authorization"] = f"Bearer {mock.webex_token}"
+        headers.update(bearer(mock.webex_token))
     elif auth == "forged":
-        headers["Authorization"] = f"Bearer forged-{uuid.uuid4().hex}"
+        headers.update(bearer(f"forged-{uuid.uuid4().hex}"))
     elif auth == "expired":
-        token = _token(http, mock)
+        expired = talkdesk_headers(http, mock)
         assert mock.expire_tokens() >= 1
-        headers["Authorization"] = f"Bearer {token}"
+        headers.update(expired)
     elif isinstance(auth, str) and auth.startswith("scope:"):
-        headers["Authorization"] = f"Bearer {_token(http, mock, auth.removeprefix('scope:'))}"
+        headers.update(talkdesk_headers(http, mock, auth.removeprefix("scope:")))
     basic = {
         "ok": (mock.client_id, mock.client_secret),
         "wrong-secret": (mock.client_id, "not-the-secret"),
@@ -180,9 +173,9 @@ def test_bad_input_to_the_mock(mock: MockServer, http: httpx.Client, case: dict[
     values = {"host": mock.url.removeprefix("http://"), "webex": mock.webex_token}
     needs = json.dumps(case)
     if "{talkdesk}" in needs:
-        values["talkdesk"] = _token(http, mock)
+        values["talkdesk"] = token(http, mock)
     if "{conversation}" in needs:
-        values["conversation"] = conversation_id(http, mock, talkdesk_headers(http, mock))
+        values["conversation"] = start_conversation(http, mock, talkdesk_headers(http, mock))
     stored, requests = _stored(mock), sum(mock.state.requests.values())
     expect = case["expect"]
 
@@ -198,15 +191,11 @@ def test_bad_input_to_the_mock(mock: MockServer, http: httpx.Client, case: dict[
         assert sum(mock.state.requests.values()) == requests, "the parser's refusal reached the application"
     # The server keeps answering, on a new connection and for real work.
     assert http.get(mock.url + "/").status_code == 200
-    assert http.get(mock.webex_base_url + "/attachment/actions/x", headers=_bearer(mock.webex_token)).status_code == 404
+    assert http.get(mock.webex_base_url + "/attachment/actions/x", headers=bearer(mock.webex_token)).status_code == 404
     figures.add("bad input to the mock", "cases")
     figures.add(
         "bad input to the mock", "documented 4xx" if expect["vendor"] != "http" else "refused by the HTTP parser"
     )
-
-
-def _bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_the_corpus_covers_every_kind_the_issue_lists() -> None:

@@ -30,14 +30,10 @@ import pytest
 
 from attachkit import AsyncTalkdeskClient, AsyncWebexClient, FakeClock, TalkdeskClient, WebexClient, errors
 from attachkit.testing import MockServer
+from tests._support.plain_http import start_conversation, talkdesk_headers, upload
+from tests._support.servers import lenient
 from tests.resilience import figures
-from tests.resilience.harness import (
-    TLS,
-    RecordingTransport,
-    conversation_id,
-    talkdesk_headers,
-    uploaded_request_id,
-)
+from tests.resilience.harness import AsyncRecordingTransport, RecordingTransport
 
 CORPUS = Path(__file__).with_name("bad_inputs_sdk.jsonl")
 BUGS: dict[str, str] = {}  # key -> precise description of a known SDK bug a case marks as xfail
@@ -59,7 +55,7 @@ class _Context:
     def __init__(self, mock: MockServer, http: httpx.Client) -> None:
         self.mock, self.http = mock, http
         self.headers = talkdesk_headers(http, mock)
-        self.conversation = conversation_id(http, mock, self.headers)
+        self.conversation = start_conversation(http, mock, self.headers)
 
     def value(self, node: Any) -> Any:
         """The Python value a corpus node stands for."""
@@ -94,30 +90,20 @@ class _Context:
         if tag == "$conversation":
             return self.conversation
         if tag == "$request_id":
-            return uploaded_request_id(self.http, self.mock, self.headers)
+            return upload(self.http, self.mock, self.headers)
         raise ValueError(f"unknown corpus tag {tag}")
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[MockServer]:
     # Room for the 10 MB message, so the case shows it encoded and stored, not refused by the mock's 1 MiB limit.
-    with MockServer(validate_responses=True, max_body_bytes=32 * 1024 * 1024) as mock:
+    with lenient(max_body_bytes=32 * 1024 * 1024) as mock:
         yield mock
 
 
 @pytest.fixture(scope="module")
 def context(server: MockServer, http: httpx.Client) -> _Context:
     return _Context(server, http)
-
-
-class _AsyncRecordingTransport(httpx.AsyncHTTPTransport):
-    def __init__(self) -> None:
-        super().__init__(verify=TLS)
-        self.sent: list[tuple[str, bytes, httpx.Headers]] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.sent.append((request.method, request.url.raw_path, request.headers.copy()))
-        return await super().handle_async_request(request)
 
 
 def _call(client: Any, case: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
@@ -140,7 +126,7 @@ def _invoke(mode: str, case: dict[str, Any], mock: MockServer, args: list[Any], 
                     return exc, transport.sent
 
     async def main() -> Any:
-        transport = _AsyncRecordingTransport()
+        transport = AsyncRecordingTransport()
         async with httpx.AsyncClient(transport=transport) as pool:
             cls: Any = AsyncWebexClient if webex else AsyncTalkdeskClient
             async with cls(**vendor_kwargs, clock=FakeClock(), http_client=pool) as client:

@@ -16,8 +16,8 @@ import httpx
 
 from attachkit import AsyncTalkdeskClient, AsyncWebexClient, FakeClock, errors
 from attachkit.testing import MockServer
+from tests._support.plain_http import start_conversation, talkdesk_headers, upload
 from tests.resilience import figures
-from tests.resilience.harness import conversation_id, talkdesk_headers, uploaded_request_id
 
 OPERATIONS = 200
 GATED = 30  # Talkdesk operations held back until after each expiry, so that each expiry meets fresh requests
@@ -66,7 +66,7 @@ async def _call(op: Op, td: AsyncTalkdeskClient, wx: AsyncWebexClient) -> None:
 
 def _plan(mock: MockServer, http: httpx.Client, rng: random.Random) -> list[Op]:
     headers = talkdesk_headers(http, mock)
-    conversations = [conversation_id(http, mock, headers) for _ in range(8)]
+    conversations = [start_conversation(http, mock, headers) for _ in range(8)]
     prefix = f"conc-{uuid.uuid4().hex[:8]}"
     kinds = ["create_attachment"] * 60 + ["send_message"] * 60 + ["start_conversation"] * 20
     kinds += ["create_attachment_action"] * (OPERATIONS - len(kinds))
@@ -75,7 +75,7 @@ def _plan(mock: MockServer, http: httpx.Client, rng: random.Random) -> list[Op]:
     for i, kind in enumerate(kinds):
         op = Op(kind, f"{prefix}-{i}")
         if kind == "create_attachment":
-            op.request_id = uploaded_request_id(http, mock, headers)
+            op.request_id = upload(http, mock, headers)
         elif kind == "send_message":
             op.conversation_id = rng.choice(conversations)
         ops.append(op)

@@ -22,8 +22,9 @@ import pytest
 
 from attachkit import FakeClock, errors
 from attachkit.testing import MockServer, RetryAfter
+from tests._support.plain_http import talkdesk_headers
 from tests.resilience import figures
-from tests.resilience.harness import SeedCall, async_client, run, settle, sync_client, talkdesk_headers
+from tests.resilience.harness import SeedCall, async_client, run, settle, sync_client
 
 Bounds = Callable[[int], tuple[float, float]]
 Retried = Literal["always", "idempotent", "never"]

@@ -19,8 +19,9 @@ import pytest
 
 from attachkit import AsyncTalkdeskClient, AsyncWebexClient, FakeClock, TalkdeskClient, WebexClient, errors
 from attachkit.testing import MockServer
+from tests._support.servers import lenient
 from tests.resilience import figures
-from tests.resilience.harness import TLS, RecordingTransport
+from tests.resilience.harness import AsyncRecordingTransport, RecordingTransport
 
 CLIENT_ID = "planted-client-id"
 SECRET = f"planted-client-secret-{uuid.uuid4().hex}"
@@ -30,9 +31,7 @@ WEBEX_TOKEN = f"planted-webex-token-{uuid.uuid4().hex}"
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[MockServer]:
-    with MockServer(
-        validate_responses=True, client_id=CLIENT_ID, client_secret=SECRET, webex_token=WEBEX_TOKEN
-    ) as mock:
+    with lenient(client_id=CLIENT_ID, client_secret=SECRET, webex_token=WEBEX_TOKEN) as mock:
         yield mock
 
 
@@ -167,16 +166,6 @@ async def _async_flow(mock: MockServer, haystack: Haystack, transport: httpx.Asy
         mock.faults.clear()
 
 
-class _AsyncRecording(httpx.AsyncHTTPTransport):
-    def __init__(self, sync: RecordingTransport) -> None:
-        super().__init__(verify=TLS)
-        self._sync = sync
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self._sync.sent.append((request.method, request.url.raw_path, request.headers.copy()))
-        return await super().handle_async_request(request)
-
-
 def _bearer_tokens(transport: RecordingTransport) -> list[str]:
     tokens = []
     for _method, raw, headers in transport.sent:
@@ -192,7 +181,7 @@ def test_no_secret_appears_anywhere(mock: MockServer, caplog: pytest.LogCaptureF
     haystack = Haystack()
     transport = RecordingTransport()
     _sync_flow(mock, haystack, transport)
-    asyncio.run(_async_flow(mock, haystack, _AsyncRecording(transport)))
+    asyncio.run(_async_flow(mock, haystack, AsyncRecordingTransport(transport.sent)))
     haystack.object(mock)
     records = haystack.records(caplog.records)
 

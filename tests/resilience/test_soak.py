@@ -29,8 +29,8 @@ import pytest
 
 from attachkit import AsyncTalkdeskClient, AsyncWebexClient, FakeClock, TalkdeskClient, WebexClient, errors
 from attachkit.testing import MockServer
+from tests._support.plain_http import start_conversation, talkdesk_headers
 from tests.resilience import figures
-from tests.resilience.harness import conversation_id, talkdesk_headers
 
 # The fault mix, as the mock's command-line syntax: every rule on every operation (and the token, upload and
 # download endpoints), each with its own seeded dice. The first rule that fires decides a request's fault.
@@ -213,7 +213,7 @@ def _records(mock: MockServer, prefix: str) -> collections.Counter[tuple[str, st
 
 def soak(mock: MockServer, http: httpx.Client, operations: int, seed: int) -> dict[str, int]:
     headers = talkdesk_headers(http, mock)
-    run = Run(seed, f"soak{seed}-{uuid.uuid4().hex[:8]}", [conversation_id(http, mock, headers) for _ in range(5)])
+    run = Run(seed, f"soak{seed}-{uuid.uuid4().hex[:8]}", [start_conversation(http, mock, headers) for _ in range(5)])
     rng = random.Random(seed)
     fired_before = mock.faults.fired
     for rule in FAULT_RULES:
