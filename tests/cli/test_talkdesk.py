@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+import pytest
 
 from attachkit.testing import MockServer
 
@@ -72,11 +73,17 @@ def test_upload_from_stdin_without_a_name_is_a_validation_error(run: Run, mock: 
     assert mock.state.requests.get("request_upload_link", 0) == before  # nothing was sent
 
 
-def test_upload_of_a_missing_file_is_a_usage_error(run: Run) -> None:
-    result = run("talkdesk", "upload", "no-such-file.pdf")
+@pytest.mark.parametrize("file", ["no-such-file.pdf", "a-folder"])
+def test_upload_of_a_missing_file_is_one_usage_error_line(
+    run: Run, mock: MockServer, tmp_path: Path, file: str
+) -> None:
+    (tmp_path / "a-folder").mkdir()
+    before = mock.state.requests.get("request_upload_link", 0)
+    result = run("talkdesk", "upload", file)
     assert result.exit_code == 2
-    assert "no-such-file.pdf" in result.stderr
+    assert f"'{file}'" in error_line(result)  # one line: no usage text, no traceback
     assert result.stdout == ""
+    assert mock.state.requests.get("request_upload_link", 0) == before  # nothing was sent
 
 
 def test_metadata_must_be_key_value(run: Run, tmp_path: Path) -> None:
@@ -219,17 +226,57 @@ def test_download_writes_the_attachment_name_here(run: Run, tmp_path: Path) -> N
     assert target.read_bytes() == data
 
 
-def test_download_keeps_an_existing_file_without_o(run: Run, tmp_path: Path) -> None:
+@pytest.mark.parametrize("into", [None, "out", "out/"])
+def test_download_under_the_servers_name_keeps_an_existing_file(run: Run, tmp_path: Path, into: str | None) -> None:
+    source, folder = tmp_path / "src", tmp_path / "out"
+    source.mkdir()
+    folder.mkdir()
+    created = uploaded(run, source, b"new")
+    name = str(created["name"])
+    existing = tmp_path / name if into is None else folder / name
+    existing.write_bytes(b"mine")
+    before = sorted(tmp_path.rglob("*"))
+    result = run("talkdesk", "download", str(created["id"]), *([] if into is None else ["-o", into]))
+    assert result.exit_code == 2
+    shown = name if into is None else f"out/{name}"
+    assert (
+        error_line(result) == f"error: {shown!r} already exists; pass --force to replace it, or -o to write elsewhere"
+    )
+    assert existing.read_bytes() == b"mine"
+    assert sorted(tmp_path.rglob("*")) == before  # and no leftover part file
+
+
+def test_download_does_not_replace_a_dangling_link_of_the_servers_name(run: Run, tmp_path: Path) -> None:
     source = tmp_path / "src"
     source.mkdir()
     created = uploaded(run, source, b"new")
-    existing = tmp_path / str(created["name"])
-    existing.write_bytes(b"mine")
-    result = run("talkdesk", "download", str(created["id"]))
+    link = tmp_path / str(created["name"])
+    link.symlink_to(tmp_path / "nowhere")
+    result = run("talkdesk", "download", str(created["id"]), "-o", ".")
     assert result.exit_code == 2
     assert "already exists" in error_line(result)
-    assert existing.read_bytes() == b"mine"
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["src", existing.name])  # no leftover part file
+    assert link.is_symlink() and not (tmp_path / "nowhere").exists()
+
+
+@pytest.mark.parametrize("into", [None, "out/"])
+def test_download_with_force_replaces_a_file_of_the_servers_name(run: Run, tmp_path: Path, into: str | None) -> None:
+    source, folder = tmp_path / "src", tmp_path / "out"
+    source.mkdir()
+    folder.mkdir()
+    created = uploaded(run, source, b"new")
+    existing = (tmp_path if into is None else folder) / str(created["name"])
+    existing.write_bytes(b"mine")
+    output = [] if into is None else ["-o", into]
+    out = run.json("talkdesk", "download", str(created["id"]), *output, "--force")
+    assert out["bytes"] == 3
+    assert existing.read_bytes() == b"new"
+
+
+def test_download_to_a_file_path_replaces_it(run: Run, tmp_path: Path) -> None:
+    created = uploaded(run, tmp_path, b"new")
+    (tmp_path / "copy.bin").write_bytes(b"mine")
+    run.json("talkdesk", "download", str(created["id"]), "-o", "copy.bin")  # the user named it: no --force
+    assert (tmp_path / "copy.bin").read_bytes() == b"new"
 
 
 def test_download_to_a_path_and_into_a_folder(run: Run, tmp_path: Path) -> None:
@@ -269,6 +316,15 @@ def test_download_into_a_missing_folder_is_a_validation_error(run: Run, tmp_path
     result = run("talkdesk", "download", str(created["id"]), "-o", "missing/out.bin")
     assert result.exit_code == 2
     assert error_line(result).startswith("error: destination: folder")
+
+
+def test_download_into_a_missing_folder_named_with_a_slash_writes_nothing(run: Run, tmp_path: Path) -> None:
+    created = uploaded(run, tmp_path)
+    before = sorted(tmp_path.iterdir())
+    result = run("talkdesk", "download", str(created["id"]), "-o", "missing/")
+    assert result.exit_code == 2
+    assert error_line(result) == "error: folder 'missing/' does not exist"
+    assert sorted(tmp_path.iterdir()) == before  # not a file named `missing`
 
 
 # start and send --------------------------------------------------------------------------------------------------
@@ -373,4 +429,4 @@ def test_send_attach_of_a_folder_is_a_usage_error(run: Run, tmp_path: Path) -> N
     (tmp_path / "folder").mkdir()
     result = run("talkdesk", "send", "c-1", "--content", "hi", "--attach", "folder")
     assert result.exit_code == 2
-    assert "exists but is not a file" in result.stderr
+    assert error_line(result) == "error: --attach: 'folder' exists but is not a file"

@@ -2,37 +2,224 @@
 
 from __future__ import annotations
 
-import email.utils
+import calendar
+import datetime
+import time
 
 import httpx
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from attachkit import FakeClock, RetryPolicy, errors
-from attachkit._retry import parse_retry_after
+from attachkit._retry import STOP, Decision, after_response, parse_retry_after
 from tests.client.fakes import ACTION, ATTACHMENT, MESSAGE, FakeAPI, talkdesk, webex
 
-NOW = 1_700_000_000.0
+NOW = 1_700_000_000.0  # Tue, 14 Nov 2023 22:13:20 GMT
+LONGEST = float(2**31)  # what an overflowing wait is read as
+HUGE = "9" * 5000  # beyond int()'s 4300-digit limit, and float("9" * 400) is inf
+
+
+def _until(*utc: int) -> float:
+    """Seconds from NOW until a UTC date and time, computed without the code under test."""
+    return calendar.timegm((*utc, 0, 0, 0)) - NOW
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # delay-seconds = 1*DIGIT, ASCII only, with optional spaces or tabs around it.
+        ("3", 3.0),
+        ("0", 0.0),
+        ("007", 7.0),
+        (" 3\t", 3.0),
+        ("99999999999", LONGEST),
+        (HUGE, LONGEST),
+        ("0" * 5000 + "5", 5.0),  # leading zeros are not magnitude
+        # Numbers float() reads but the grammar does not: malformed.
+        ("1_0", None),
+        (" 1e1", None),
+        ("+5", None),
+        ("-5", None),
+        ("1.5", None),
+        ("2.", None),
+        (".5", None),
+        ("nan", None),
+        ("inf", None),
+        ("0x10", None),
+        ("\u0663", None),  # ARABIC-INDIC DIGIT THREE: int() and float() read it as 3
+        ("\uff13", None),  # FULLWIDTH DIGIT THREE
+        ("\u00a05", None),  # a no-break space is not optional whitespace
+        ("\v5", None),
+        ("5 s", None),
+        ("1, 2", None),
+        ("rand(30),add(30)", None),
+        ("", None),
+        # IMF-fixdate.
+        ("Tue, 14 Nov 2023 22:13:27 GMT", 7.0),
+        ("  Tue, 14 Nov 2023 22:13:27 GMT\t", 7.0),
+        ("Tue, 14 Nov 2023 22:12:10 GMT", 0.0),  # in the past: go now
+        ("Tue, 14 Nov 2023 22:13:60 GMT", 40.0),  # a leap second
+        ("Sun, 01 Jan 2073 00:00:00 GMT", _until(2073, 1, 1, 0, 0, 0)),
+        ("Thu, 29 Feb 2024 00:00:00 GMT", _until(2024, 2, 29, 0, 0, 0)),
+        # rfc850-date; a two-digit year is the one within 50 years of now (RFC 9110 section 5.6.7).
+        ("Tuesday, 14-Nov-23 22:13:27 GMT", 7.0),
+        ("Sunday, 01-Jan-73 00:00:00 GMT", _until(2073, 1, 1, 0, 0, 0)),
+        ("Tuesday, 01-Jan-74 00:00:00 GMT", 0.0),  # 1974, not 2074
+        # asctime-date, a space-padded day.
+        ("Tue Nov 14 22:13:27 2023", 7.0),
+        ("Fri Dec  1 00:00:00 2023", _until(2023, 12, 1, 0, 0, 0)),
+        # Dates outside the grammar, though email.utils reads most of them.
+        ("tue, 14 nov 2023 22:13:27 gmt", None),
+        ("Tue, 14 Nov 2023 22:13:27 UTC", None),
+        ("Tue, 14 Nov 2023 22:13:27 +0000", None),
+        ("Tue, 14 Nov 2023 22:13:27", None),
+        ("14 Nov 2023 22:13:27 GMT", None),
+        ("Tue, 14 Nov 2023 22:13 GMT", None),
+        ("Tue, 4 Nov 2023 22:13:27 GMT", None),
+        ("Tue, 0_4 Nov 2023 22:13:27 GMT", None),
+        ("Tue, \u0661\u0664 Nov 2023 22:13:27 GMT", None),
+        ("Tue,  14 Nov 2023 22:13:27 GMT", None),
+        ("Tue, 14-Nov-23 22:13:27 GMT", None),  # rfc850 takes the full day name
+        ("Tue Nov 14 22:13:27 2023 GMT", None),
+        ("Fri, 30 Feb 2024 00:00:00 GMT", None),
+        ("Tue, 14 Nov 2023 24:00:00 GMT", None),
+        ("Tue, 14 Nov 2023 22:60:00 GMT", None),
+        ("Tue, 14 Nov 2023 22:13:61 GMT", None),
+        ("Mon, 01 Jan 0000 00:00:00 GMT", None),
+    ],
+)
+def test_retry_after_is_read_by_the_rfc_9110_grammar(value: str, expected: float | None) -> None:
+    assert parse_retry_after(_headers(("Retry-After", value)), now=NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # retry-after-ms is not standard; attachkit reads 1*DIGIT [ "." 1*DIGIT ] milliseconds.
+        ("1500", 1.5),
+        ("1500.5", 1.5005),
+        (" 250\t", 0.25),
+        ("0", 0.0),
+        (HUGE, LONGEST),
+        (HUGE + ".5", LONGEST),
+        ("1." + "0" * 5000, 0.001),
+        ("0" * 5000 + "250", 0.25),
+        # Anything else is malformed, and Retry-After (9 s here) is read instead.
+        ("1e3", 9.0),
+        ("-5", 9.0),
+        ("+5", 9.0),
+        ("nan", 9.0),
+        ("inf", 9.0),
+        ("1_500", 9.0),
+        ("1.", 9.0),
+        (".5", 9.0),
+        ("\u0661\u0665\u0660\u0660", 9.0),
+        ("junk", 9.0),
+        ("", 9.0),
+    ],
+)
+def test_retry_after_ms_comes_first_when_well_formed(value: str, expected: float) -> None:
+    assert parse_retry_after(_headers(("retry-after-ms", value), ("Retry-After", "9")), now=NOW) == expected
 
 
 @pytest.mark.parametrize(
     ("headers", "expected"),
     [
-        ({"Retry-After": "3"}, 3.0),
-        ({"Retry-After": "2.5"}, 2.5),
         ({"retry-after-ms": "1500"}, 1.5),
-        ({"retry-after-ms": "1500", "Retry-After": "9"}, 1.5),
-        ({"retry-after-ms": "junk", "Retry-After": "9"}, 9.0),
-        ({"Retry-After": email.utils.formatdate(NOW + 7, usegmt=True)}, 7.0),
-        ({"Retry-After": email.utils.formatdate(NOW - 70, usegmt=True)}, 0.0),
-        ({"Retry-After": "rand(30),add(30)"}, None),
-        ({"Retry-After": "-5"}, None),
-        ({"Retry-After": "nan"}, None),
-        ({"Retry-After": ""}, None),
+        ({"retry-after-ms": "1e3"}, None),
+        ({"RETRY-AFTER": "4"}, 4.0),
         ({}, None),
     ],
 )
-def test_parse_retry_after(headers: dict[str, str], expected: float | None) -> None:
+def test_parse_retry_after_takes_a_plain_mapping(headers: dict[str, str], expected: float | None) -> None:
     assert parse_retry_after(headers, now=NOW) == expected
+
+
+def _headers(*pairs: tuple[str, str]) -> httpx.Headers:
+    """Headers as a response carries them: bytes on the wire, decoded by httpx (UTF-8 when not ASCII)."""
+    return httpx.Headers([(name.encode(), value.encode()) for name, value in pairs])
+
+
+_HTTP_DATE_FORMS = ("%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %d %H:%M:%S %Y")
+
+
+def _http_date(when: time.struct_time, form: str) -> str:
+    text = time.strftime(form, when)
+    # asctime-date pads the day with a space, not a zero (strftime's %e is not portable).
+    return text[:8] + f"{when.tm_mday:2d}" + text[10:] if form.startswith("%a %b") else text
+
+
+def _is_http_date(value: str) -> bool:
+    """An oracle independent of the code under test: strptime reads the value and strftime writes it back
+    identically (strptime alone accepts `4` for `04`, any letter case and any run of spaces)."""
+    for form in _HTTP_DATE_FORMS:
+        try:
+            when = time.strptime(value, form)
+        except ValueError:
+            continue
+        if _http_date(when, form) == value:
+            return True
+    return False
+
+
+_NUMBER_LIKE = st.from_regex(
+    r"\A[ \t\v\xa0]*[+-]?[0-9\u0660-\u0669_]{0,4}(\.[0-9]{0,3})?([eE][+-]?[0-9]{1,3})?[ \t\v\xa0]*\Z"
+) | st.floats().map(str)
+
+
+@st.composite
+def _mangled_dates(draw: st.DrawFn) -> str:
+    """An HTTP-date in one of the three forms with one character replaced, inserted or deleted."""
+    when = draw(st.datetimes(min_value=datetime.datetime(1975, 1, 1), max_value=datetime.datetime(2072, 12, 31)))
+    text = _http_date(when.timetuple(), draw(st.sampled_from(_HTTP_DATE_FORMS)))
+    at = draw(st.integers(0, len(text) - 1))
+    char = draw(st.sampled_from("0123456789\u0663_ -:,+aZz\t") | st.characters(codec="utf-8"))
+    edit = draw(st.sampled_from(["replace", "insert", "delete"]))
+    if edit == "replace":
+        return text[:at] + char + text[at + 1 :]
+    if edit == "insert":
+        return text[:at] + char + text[at:]
+    return text[:at] + text[at + 1 :]
+
+
+@given(value=st.text(st.characters(codec="utf-8")) | _NUMBER_LIKE | _mangled_dates())
+@settings(max_examples=400)
+def test_anything_but_ascii_digits_or_an_http_date_is_malformed(value: str) -> None:
+    stripped = value.strip(" \t")
+    assume(not (stripped.isascii() and stripped.isdigit()))
+    assume(not _is_http_date(stripped))
+    assert parse_retry_after(_headers(("Retry-After", value)), now=NOW) is None
+    assert parse_retry_after(_headers(("retry-after-ms", value)), now=NOW) is None or (
+        stripped.isascii() and stripped.replace(".", "", 1).isdigit()
+    )
+
+
+@given(
+    when=st.datetimes(min_value=datetime.datetime(1900, 1, 1), max_value=datetime.datetime(2200, 12, 31)),
+    ahead=st.integers(0, 10**6),
+    form=st.sampled_from(_HTTP_DATE_FORMS),
+)
+def test_every_http_date_form_reads_as_the_seconds_until_it(when: datetime.datetime, ahead: int, form: str) -> None:
+    when = when.replace(microsecond=0)
+    now = calendar.timegm(when.timetuple()) - ahead
+    assert parse_retry_after(_headers(("Retry-After", _http_date(when.timetuple(), form))), now=now) == ahead
+
+
+@pytest.mark.parametrize(
+    ("value", "decision"),
+    [
+        ("2", Decision(retry=True, wait=2.0, reason="429, server asked 2s")),
+        (HUGE, STOP),  # a huge wait is a wait too long, raised at once, not a malformed one
+        ("1.5", Decision(retry=True, wait=0.25, reason="429, backing off")),
+        ("\u0663", Decision(retry=True, wait=0.25, reason="429, backing off")),
+    ],
+)
+def test_after_a_429_the_wait_is_the_servers_or_backoff(value: str, decision: Decision) -> None:
+    request = httpx.Request("POST", "https://api.example/attachment/actions")
+    policy = RetryPolicy(jitter=_flat_jitter)
+    got = after_response(policy, request, 429, _headers(("Retry-After", value)), attempt=1, max_retries=2, now=NOW)
+    assert got == decision
 
 
 def _flat_jitter() -> float:

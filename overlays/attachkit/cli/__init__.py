@@ -3,7 +3,7 @@
     attachkit [--json] [--version]
       talkdesk [--account --client-id --client-secret --region --base-url --token-url]
         upload FILE [--name] [--type] [--metadata k=v ...]
-        get ID | download ID [-o PATH] | download-link ID
+        get ID | download ID [-o PATH] [--force] | download-link ID
         start --touchpoint ID [--subject] [--email] [--idempotency-key]
         send CONVERSATION_ID --content TEXT [--attach FILE_OR_ID ...] [--idempotency-key]
       webex [--token --base-url]
@@ -14,12 +14,35 @@
 Exit codes: 0 ok, 1 API or connection error, 2 usage or validation error, 3 partial success.
 """
 
-from ._app import cli
+from __future__ import annotations
+
+import sys
+
 from ._errors import ExitCode
+
+# The third-party modules behind `attachkit[cli]`; missing one of these means the extra is not installed.
+_CLI_EXTRA = frozenset({"click", "rich"})
+
+try:
+    from ._app import cli
+except ModuleNotFoundError as exc:
+    if (exc.name or "").partition(".")[0] not in _CLI_EXTRA:
+        raise  # a bug in attachkit, not a missing extra: let it show
+    # Kept so that `main` can explain; importing this package must work for the console script to start.
+    _missing: str | None = exc.name
+else:
+    _missing = None
 
 __all__ = ["ExitCode", "cli", "main"]
 
 
 def main() -> None:
     """The console script's entry point."""
+    if _missing is not None:
+        print(
+            f"attachkit: the command line needs the cli extra (module {_missing!r} is missing): "
+            "pip install 'attachkit[cli]'",
+            file=sys.stderr,
+        )
+        raise SystemExit(ExitCode.USAGE)
     cli.main(prog_name="attachkit")

@@ -28,22 +28,33 @@ class CommandError(Exception):
 
 
 def classify(exc: BaseException) -> tuple[ExitCode, str] | None:
-    """The exit code and the message for an error the CLI reports itself, or None for anything else (a bug)."""
+    """The exit code and the message for an error the CLI reports itself, or None for anything else (a bug).
+
+    The message may span lines; `Output.error` prints it as one.
+    """
     if isinstance(exc, CommandError):
-        return exc.code, str(exc)
+        return exc.code, _text(exc)
     if isinstance(exc, ValidationError):
-        return ExitCode.USAGE, str(exc)
+        return ExitCode.USAGE, _text(exc)
     if isinstance(exc, PartialSuccessError):
-        return ExitCode.PARTIAL, str(exc)
+        return ExitCode.PARTIAL, _text(exc)
     if isinstance(exc, AttachkitError):
         # An APIError's `str()` is already one line naming the status, vendor, code and tracking id;
         # an APIConnectionError's names the request.
-        return ExitCode.ERROR, str(exc)
+        return ExitCode.ERROR, _text(exc)
     if isinstance(exc, OSError):
         return ExitCode.ERROR, _os_error(exc)
     return None
 
 
+def _text(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__  # never a bare `error: `
+
+
 def _os_error(exc: OSError) -> str:
-    reason = exc.strerror or str(exc) or type(exc).__name__
-    return f"{reason}: {exc.filename}" if exc.filename else reason
+    reason = exc.strerror or _text(exc)
+    if exc.filename is None:
+        return reason
+    # A failed rename names both ends (`filename2`), e.g. the download's temporary file and its target.
+    files = f"{exc.filename} -> {exc.filename2}" if exc.filename2 is not None else f"{exc.filename}"
+    return f"{reason}: {files}"

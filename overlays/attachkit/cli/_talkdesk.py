@@ -99,7 +99,9 @@ def upload_file(
 
 
 @talkdesk.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+# Not `exists=True`: click would report a missing file as a usage message plus help lines. The SDK checks it
+# before sending anything and raises a ValidationError, which the CLI prints as one line (exit 2).
+@click.argument("file", type=click.Path(readable=False, allow_dash=True))
 @click.option("--name", help="The attachment's name, unique in the account. Default: the file's name.")
 @click.option("--type", "content_type", metavar="MIME", help="Its MIME type. Default: guessed from the name.")
 @click.option("--metadata", multiple=True, type=KEY_VALUE, help="A metadata entry; repeat for more.")
@@ -181,18 +183,20 @@ def _file_name(name: str, fallback: str) -> str:
     type=click.Path(),
     help="File or folder to write to; `-` writes the bytes to stdout. Default: the attachment's name, here.",
 )
+@click.option("--force", is_flag=True, help="Replace an existing file that has the attachment's name.")
 @json_option
 @pass_state
-def download(state: State, attachment_id: str, output_path: str | None) -> None:
+def download(state: State, attachment_id: str, output_path: str | None, force: bool) -> None:
     """Download the attachment ID, with a progress bar on a terminal.
 
-    The file appears only once every byte has arrived. Without -o, the attachment's own name is used in the
-    current folder, and an existing file of that name is left alone (pass -o to overwrite it).
+    The file appears only once every byte has arrived. Without -o, or when -o names a folder, the file gets
+    the attachment's own name, and an existing file of that name is left alone unless --force is given.
+    A file path given to -o is replaced.
 
     \b
     Examples:
       attachkit talkdesk download 4f1c0e1a
-      attachkit talkdesk download 4f1c0e1a -o ~/Downloads/
+      attachkit talkdesk download 4f1c0e1a -o ~/Downloads/ --force
       attachkit talkdesk download 4f1c0e1a -o - | sha256sum
     """
     if output_path == "-":
@@ -201,16 +205,24 @@ def download(state: State, attachment_id: str, output_path: str | None) -> None:
         with state.talkdesk_client() as td:
             td.attachments.download(attachment_id, click.open_file("-", "wb"))
         return
+    if output_path is not None and not Path(output_path).is_dir():
+        if output_path.endswith(("/", os.sep)):
+            # Path() drops the trailing slash: without this, `-o new/` would write a file named `new`.
+            raise CommandError(f"folder {output_path!r} does not exist")
+        target: Path | None = Path(output_path)  # named by the user: replaced, like `cp` or `curl -o` would
+    else:
+        target = None  # the attachment's name, in the folder given or here
     with state.talkdesk_client() as td:
         total: int | None = None
-        if output_path is None or Path(output_path).is_dir():
+        if target is None:
             attachment = td.attachments.get(attachment_id)
             total = attachment.size if isinstance(attachment.size, int) else None
             target = Path(output_path or ".") / _file_name(attachment.name, attachment_id)
-            if output_path is None and target.exists():
-                raise CommandError(f"{str(target)!r} already exists; choose where to write with -o")
-        else:
-            target = Path(output_path)
+            # The server chose this name, so the user cannot know which of their files it would replace.
+            if not force and os.path.lexists(target):  # lexists: a dangling link would be replaced too
+                raise CommandError(
+                    f"{str(target)!r} already exists; pass --force to replace it, or -o to write elsewhere"
+                )
         # The SDK writes to a temporary file beside the target and renames it only when complete.
         with transfer(f"download {target.name}", enabled=state.output.interactive) as progress:
             written = td.attachments.download(
@@ -258,7 +270,7 @@ def _attachment_ref(state: State, td: TalkdeskClient, value: str) -> Attachment 
         state.output.note(f"uploaded {value} as attachment {attachment.id}")
         return attachment
     if path.exists():
-        raise click.BadParameter(f"{value!r} exists but is not a file", param_hint="'--attach'")
+        raise CommandError(f"--attach: {value!r} exists but is not a file")  # one line, like every other error
     return {"id": value}
 
 
