@@ -1,30 +1,26 @@
-"""Authentication as httpx auth flows: Talkdesk client credentials, and static bearer tokens.
+"""Authentication, the parts both faces share: the Talkdesk token cache, and static bearer tokens.
 
-`ClientCredentialsAuth` fetches a token from the Talkdesk token endpoint (HTTP Basic client
-authentication, form body), caches it until shortly before `expires_in`, and on a 401 refreshes
-once and resends the request. Refreshing is single-flight: concurrent requests that find the token
-stale wait for one token request instead of each making their own. The token request goes through
-the same transport as API requests, so it is retried and logged the same way.
+The client-credentials auth flows themselves (`attachkit._async.auth`, and the sync face generated from
+it) ask `TokenCache` what to request and what to keep from the answer.
 """
 
 from __future__ import annotations
 
-import asyncio
-import threading
-from collections.abc import AsyncGenerator, Generator
+from collections.abc import Generator
 from typing import Final
 
 import httpx
 
 from ._clock import Clock
+from ._error_mapping import error_from_response
 from ._retry import IDEMPOTENT_EXTENSION
 from ._vendors import TALKDESK_OAUTH
-from .errors import UnexpectedResponseError, error_from_response
+from .errors import UnexpectedResponseError
 
 _DEFAULT_LIFETIME: Final = 600.0  # Talkdesk documents ten minutes; used only when `expires_in` is missing
 
 
-class _TokenCache:
+class TokenCache:
     """The sync/async-neutral part: what to ask for, and what to keep from the answer."""
 
     def __init__(
@@ -104,87 +100,6 @@ class _TokenCache:
         self._refresh_at = self._clock.monotonic() + max(0.0, lifetime - margin)
         self.generation += 1
         return token
-
-
-class ClientCredentialsAuth(httpx.Auth):
-    """OAuth 2.0 client credentials for Talkdesk, with caching, refresh on 401 and single-flight refresh."""
-
-    def __init__(
-        self,
-        *,
-        client_id: str,
-        client_secret: str,
-        token_url: str,
-        clock: Clock,
-        timeout: httpx.Timeout,
-        scope: str | None = None,
-    ) -> None:
-        self._cache = _TokenCache(client_id, client_secret, token_url, scope, clock, timeout)
-        self._lock = threading.Lock()
-        self._alock: asyncio.Lock | None = None
-
-    @property
-    def token_url(self) -> str:
-        return self._cache.token_url
-
-    def __repr__(self) -> str:
-        return f"ClientCredentialsAuth(client_id={self._cache.client_id!r}, token_url={self._cache.token_url!r})"
-
-    # httpx reads response bodies for `requires_response_body` only in the default flows; these
-    # overrides read the token responses themselves.
-
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        with self._lock:
-            token = self._cache.current()
-            if token is None:
-                token_response = yield self._cache.token_request()
-                token_response.read()
-                token = self._cache.accept(token_response)
-            generation = self._cache.generation
-        request.headers["Authorization"] = f"Bearer {token}"
-        response = yield request
-        if response.status_code != 401:
-            return
-        response.read()
-        with self._lock:
-            self._cache.invalidate(generation)
-            token = self._cache.current()
-            if token is None:
-                token_response = yield self._cache.token_request()
-                token_response.read()
-                token = self._cache.accept(token_response)
-        request.headers["Authorization"] = f"Bearer {token}"
-        yield request
-
-    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        lock = self._async_lock()
-        async with lock:
-            token = self._cache.current()
-            if token is None:
-                token_response = yield self._cache.token_request()
-                await token_response.aread()
-                token = self._cache.accept(token_response)
-            generation = self._cache.generation
-        request.headers["Authorization"] = f"Bearer {token}"
-        response = yield request
-        if response.status_code != 401:
-            return
-        await response.aread()
-        async with lock:
-            self._cache.invalidate(generation)
-            token = self._cache.current()
-            if token is None:
-                token_response = yield self._cache.token_request()
-                await token_response.aread()
-                token = self._cache.accept(token_response)
-        request.headers["Authorization"] = f"Bearer {token}"
-        yield request
-
-    def _async_lock(self) -> asyncio.Lock:
-        # Created on first use, inside the running loop.
-        if self._alock is None:
-            self._alock = asyncio.Lock()
-        return self._alock
 
 
 class BearerAuth(httpx.Auth):

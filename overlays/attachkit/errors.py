@@ -29,17 +29,12 @@ and its URL without the query string (pre-signed URLs carry signatures there).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Protocol
 
 import httpx
 
-from ._retry import parse_retry_after
-from ._vendors import Vendor
-
-if TYPE_CHECKING:
-    from .talkdesk._models import SentMessage
+from ._text import one_line as _one_line
 
 __all__ = [
     "APIConnectionError",
@@ -63,8 +58,6 @@ __all__ = [
     "UnsupportedMediaTypeError",
     "ValidationError",
 ]
-
-_BODY_LIMIT = 64 * 1024  # bytes of an error body kept on the exception
 
 
 class AttachkitError(Exception):
@@ -243,128 +236,26 @@ class ValidationError(AttachkitError, ValueError):
         super().__init__(f"{field}: {reason}")
 
 
+class PartialResult(Protocol):
+    """What `PartialSuccessError` needs of a result: `attachkit.talkdesk.SentMessage` is one."""
+
+    @property
+    def message_id(self) -> str | None: ...
+
+    @property
+    def partial_fail_reason(self) -> str | None: ...
+
+
 class PartialSuccessError(AttachkitError):
     """A message was created but some of its attachments failed (HTTP 206), and `strict=True` was asked.
 
     `result` is the `SentMessage`; the message exists on the server, so do not simply resend it.
     """
 
-    def __init__(self, result: SentMessage) -> None:
+    def __init__(self, result: PartialResult) -> None:
         self.result = result
         self.partial_fail_reason = result.partial_fail_reason
         super().__init__(
             f"message {result.message_id} was created, but some attachments failed: "
             f"{_one_line(result.partial_fail_reason) or '(no reason given)'}"
         )
-
-
-_BY_STATUS: dict[int, type[APIError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    410: GoneError,
-    413: PayloadTooLargeError,
-    415: UnsupportedMediaTypeError,
-    423: LockedError,
-    428: PreconditionRequiredError,
-    429: RateLimitError,
-}
-
-
-def error_class(status_code: int) -> type[APIError]:
-    """The `APIError` subclass for a status code (never fails, whatever the number)."""
-    if status_code in _BY_STATUS:
-        return _BY_STATUS[status_code]
-    if 500 <= status_code <= 599:
-        return InternalServerError
-    return UnexpectedResponseError
-
-
-def redact_url(url: httpx.URL) -> str:
-    """The URL without its query string, which may carry a signature."""
-    return str(url.copy_with(query=None, fragment=None)) + ("?…" if url.query else "")
-
-
-def error_from_response(vendor: Vendor, response: httpx.Response, *, now: float | None = None) -> APIError:
-    """Build the typed error for a response. The body must have been read.
-
-    Tolerates any body: empty, HTML, JSON of another shape, or truncated JSON.
-    """
-    shape = vendor.error_shape
-    body = response.content
-    data: Any = None
-    if body:
-        try:
-            data = json.loads(body)
-        except ValueError:
-            data = None
-    if not isinstance(data, dict):
-        data = {}
-
-    def text(key: str | None) -> str | None:
-        value = data.get(key) if key else None
-        return value if isinstance(value, str) else None
-
-    fields = []
-    raw_fields = data.get(shape.fields) if shape.fields else None
-    if isinstance(raw_fields, list):
-        for item in raw_fields:
-            if isinstance(item, dict):
-                fields.append(ErrorField(str(item.get("name", "")), str(item.get("description", ""))))
-    errors = []
-    raw_errors = data.get(shape.errors) if shape.errors else None
-    if isinstance(raw_errors, list):
-        for item in raw_errors:
-            if isinstance(item, dict) and isinstance(item.get("description"), str):
-                errors.append(item["description"])
-            elif isinstance(item, str):
-                errors.append(item)
-    tracking_id = text(shape.tracking_id)
-    if tracking_id is None:
-        tracking_id = next((response.headers[h] for h in vendor.tracking_headers if h in response.headers), None)
-    retry_after = parse_retry_after(response.headers, now=now)
-    message = text(shape.message)
-    if message is None and not data and body and response.status_code >= 400:
-        # A non-JSON body (an HTML error page, a plain-text gateway message): keep a short excerpt.
-        message = _one_line(body[:200].decode("utf-8", "replace"))
-    request = response.request
-    return error_class(response.status_code)(
-        status_code=response.status_code,
-        vendor=vendor.name,
-        message=message,
-        code=text(shape.code),
-        description=text(shape.description),
-        fields=fields,
-        errors=errors,
-        tracking_id=tracking_id,
-        retry_after=retry_after if isinstance(retry_after, float) else None,
-        headers=response.headers,
-        body=body[:_BODY_LIMIT],
-        method=request.method,
-        url=redact_url(request.url),
-    )
-
-
-def unexpected_success(vendor: Vendor, response: httpx.Response | None, message: str) -> UnexpectedResponseError:
-    """A success the spec does not describe, or whose body does not match it: the status, headers, body and
-    URL of the real response, with `message` saying what was wrong."""
-    if response is None:
-        return UnexpectedResponseError(status_code=0, vendor=vendor.name, message=message)
-    error = error_from_response(vendor, response)
-    return UnexpectedResponseError(
-        status_code=response.status_code,
-        vendor=vendor.name,
-        message=message,
-        tracking_id=error.tracking_id,
-        headers=response.headers,
-        body=response.content[:_BODY_LIMIT],
-        method=error.method,
-        url=error.url,
-    )
-
-
-def _one_line(value: str | None) -> str:
-    # str.split() without arguments splits on every Unicode line break too (\x85, \u2028, ...).
-    return " ".join(value.split()) if value else ""

@@ -214,6 +214,6 @@ def test_environment_configures_talkdesk(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.delenv("TALKDESK_BASE_URL", raising=False)
     monkeypatch.delenv("TALKDESK_TOKEN_URL", raising=False)
     td = TalkdeskClient()
-    assert td._settings.base_url == "https://api.talkdeskappca.com"
-    assert td._api.auth.token_url == "https://envco.talkdeskidca.com/oauth/token"  # type: ignore[union-attr]
+    assert td._session.settings.base_url == "https://api.talkdeskappca.com"
+    assert td._session.api.auth.token_url == "https://envco.talkdeskidca.com/oauth/token"  # type: ignore[union-attr]
     td.close()

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from attachkit import errors
+from attachkit._error_mapping import redact_url
 from tests.client.fakes import FakeAPI, talkdesk, webex
 
 STATUS_CLASSES = [
@@ -119,7 +120,7 @@ def test_non_iana_success_status_does_not_crash() -> None:
 
 
 def test_error_query_strings_are_not_kept() -> None:
-    url = errors.redact_url(httpx.URL("https://s3.example/obj?X-Amz-Signature=abc"))
+    url = redact_url(httpx.URL("https://s3.example/obj?X-Amz-Signature=abc"))
     assert url == "https://s3.example/obj?…"
 
 

@@ -62,11 +62,12 @@ def test_one_connection_pool_serves_both_generated_clients_and_the_callers_pool_
     api.script("/attachments/2023-03/att-1", httpx.Response(200, json=ATTACHMENT))
     api.script("/conversations", httpx.Response(201, json={"id": "c"}))
     td = talkdesk(api)
-    assert td.attachments._api.get_httpx_client() is td.conversations._api.get_httpx_client() is td._api
+    api_client = td._session.api
+    assert td.attachments._api.get_httpx_client() is td.conversations._api.get_httpx_client() is api_client
     with td:
         td.attachments.get("att-1")
         td.conversations.start(touchpoint_id="t")
-    assert td._api.is_closed
+    assert api_client.is_closed
 
 
 def test_debug_log_has_the_request_facts_and_no_secrets(caplog: pytest.LogCaptureFixture) -> None:
@@ -88,10 +89,10 @@ def test_debug_log_has_the_request_facts_and_no_secrets(caplog: pytest.LogCaptur
 
 
 def test_attachkit_log_env_turns_logging_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    import attachkit._http as http
+    import attachkit._config as config
 
     monkeypatch.setenv("ATTACHKIT_LOG", "debug")
-    monkeypatch.setattr(http, "_configured", False)
+    monkeypatch.setattr(config, "_configured", False)
     logger = logging.getLogger("attachkit")
     before = (logger.level, list(logger.handlers))
     try:
@@ -106,7 +107,7 @@ def test_attachkit_log_env_turns_logging_on(monkeypatch: pytest.MonkeyPatch) -> 
 def test_reprs_hold_no_secrets() -> None:
     td = talkdesk(FakeAPI())
     wx = webex(FakeAPI())
-    for text in (repr(td), repr(wx), repr(td._api.auth), repr(wx._api.auth), str(td.__dict__), str(wx.__dict__)):
+    for text in (repr(td), repr(wx), repr(td._session.api.auth), repr(wx._session.api.auth), str(td.__dict__), str(wx.__dict__)):
         assert "csecret" not in text and "wx-token" not in text
 
 
@@ -124,9 +125,8 @@ async def test_async_client_mirrors_sync() -> None:
 def test_every_public_method_has_a_docstring_and_an_async_twin() -> None:
     import inspect
 
-    from attachkit.talkdesk._attachments import AsyncAttachments, Attachments
-    from attachkit.talkdesk._conversations import AsyncConversations, Conversations
-    from attachkit.webex._attachment_actions import AsyncAttachmentActions, AttachmentActions
+    from attachkit.talkdesk import AsyncAttachments, AsyncConversations, Attachments, Conversations
+    from attachkit.webex import AsyncAttachmentActions, AttachmentActions
 
     for sync_cls, async_cls in [
         (Attachments, AsyncAttachments),
@@ -157,7 +157,7 @@ def test_every_public_method_has_a_docstring_and_an_async_twin() -> None:
     ],
 )
 def test_url_join_matches_httpx(base: str, path: str) -> None:
-    from attachkit._http import APIClient
+    from attachkit._generated._sync.http import APIClient
     from attachkit._vendors import WEBEX
 
     ours = APIClient(vendor=WEBEX, clock=FakeClock(), base_url=base)

@@ -50,7 +50,7 @@ def test_download_link_stops_working_after_expire_time(mock: MockServer) -> None
         mock.clock.advance(link.expire_time + 1)
         mock.expire_tokens()
         with pytest.raises(errors.PermissionDeniedError) as caught:
-            td._storage.get(link.url)  # the old link itself, not a fresh one
+            td._session.storage.get(link.url)  # the old link itself, not a fresh one
         assert caught.value.vendor == "storage"
         assert td.attachments.download(attachment.id, io.BytesIO()) == 1, "a fresh link works"
 

@@ -14,6 +14,7 @@ import click
 from .._environment import TALKDESK as TALKDESK_ENV
 from ..errors import ConflictError
 from ..talkdesk import REGIONS, TalkdeskClient
+from ..talkdesk._regions import region as find_region
 from ..talkdesk.models import Attachment
 from ._errors import CommandError, ExitCode
 from ._params import KEY_VALUE, as_dict, json_option
@@ -66,7 +67,7 @@ def talkdesk(
         account=account,
         client_id=client_id,
         client_secret=client_secret,
-        region=region,
+        region=None if region is None else find_region(region).name,
         base_url=base_url,
         token_url=token_url,
     )

@@ -10,8 +10,25 @@ with TalkdeskClient(account="acme", client_id="...", client_secret="...", region
         print("some attachments failed:", sent.partial_fail_reason)
 """
 
-from ._client import AsyncTalkdeskClient, TalkdeskClient
-from ._models import SentMessage
-from ._regions import REGIONS, Region
+from attachkit._async.talkdesk import AsyncTalkdeskClient
+from attachkit._async.talkdesk_attachments import AsyncAttachments
+from attachkit._async.talkdesk_conversations import AsyncConversations
+from attachkit._generated._sync.talkdesk import TalkdeskClient
+from attachkit._generated._sync.talkdesk_attachments import Attachments
+from attachkit._generated._sync.talkdesk_conversations import Conversations
 
-__all__ = ["REGIONS", "AsyncTalkdeskClient", "Region", "SentMessage", "TalkdeskClient"]
+from ._models import SentMessage
+from ._regions import REGIONS, Region, RegionName
+
+__all__ = [
+    "REGIONS",
+    "AsyncAttachments",
+    "AsyncConversations",
+    "AsyncTalkdeskClient",
+    "Attachments",
+    "Conversations",
+    "Region",
+    "RegionName",
+    "SentMessage",
+    "TalkdeskClient",
+]

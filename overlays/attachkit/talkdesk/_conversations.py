@@ -1,4 +1,4 @@
-"""`client.conversations`: start a Digital Connect conversation and send messages into it.
+"""Checking and building the calls of `client.conversations`, and reading a sent message; shared by both faces.
 
 Both calls carry an idempotency key: the caller's, or one generated per call. The key is fixed
 before the first attempt and reused by every retry, so a retried call cannot start a second
@@ -12,9 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from attachkit._generated.talkdesk_attachments.models import Attachment
-from attachkit._generated.talkdesk_digital_connect.api.conversations import send_message, start_conversation
 from attachkit._generated.talkdesk_digital_connect.models import (
-    Conversation,
     Message,
     MessageAttachment,
     PartialMessage,
@@ -22,8 +20,6 @@ from attachkit._generated.talkdesk_digital_connect.models import (
     StartConversationRequest,
 )
 
-from .._base import AsyncResource, SyncResource, Timeout, parsed
-from .._http import Settings
 from .._validation import contract
 from ..errors import PartialSuccessError, ValidationError
 from ._models import SentMessage
@@ -33,11 +29,12 @@ NAMES: Final = {"x-idempotency-key": "idempotency_key"}
 AttachmentLike = Attachment | MessageAttachment | Mapping[str, Any]
 
 
-def _key(idempotency_key: str | None) -> str:
+def key(idempotency_key: str | None) -> str:
+    """The caller's idempotency key, or a fresh one for this call."""
     return str(uuid.uuid4()) if idempotency_key is None else idempotency_key
 
 
-def _start_body(
+def start_body(
     touchpoint_id: str,
     subject: str | None,
     contact_person: Mapping[str, Any] | None,
@@ -80,7 +77,7 @@ def _attachment_ref(item: object, index: int) -> dict[str, Any]:
     )
 
 
-def _send_body(
+def send_body(
     conversation_id: str, content: str, attachments: Iterable[AttachmentLike], key: str
 ) -> SendMessageRequest:
     if isinstance(attachments, str | bytes | Mapping) or not isinstance(attachments, Iterable):
@@ -104,14 +101,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _sent(response: Any, key: str, strict: bool, settings: Settings) -> SentMessage:
+def sent(value: Message | PartialMessage, status: int, key: str, strict: bool) -> SentMessage:
     """The `SentMessage` of a 201 or 206; with `strict`, a 206 raises `PartialSuccessError`."""
-    status = int(response.status_code)
-    value: Message | PartialMessage = (
-        parsed(response, PartialMessage, settings, send_message)
-        if status == 206
-        else parsed(response, Message, settings, send_message)
-    )
     reason = getattr(value, "partial_fail_reason", None)
     result = SentMessage(
         conversation_id=value.id if isinstance(value.id, str) else None,
@@ -124,97 +115,3 @@ def _sent(response: Any, key: str, strict: bool, settings: Settings) -> SentMess
     if strict and result.partial:
         raise PartialSuccessError(result)
     return result
-
-
-class Conversations(SyncResource):
-    """Talkdesk Digital Connect conversations."""
-
-    def start(
-        self,
-        *,
-        touchpoint_id: str,
-        subject: str | None = None,
-        contact_person: Mapping[str, Any] | None = None,
-        context_parameters: Mapping[str, Any] | None = None,
-        previous_messages: Sequence[Mapping[str, Any]] | None = None,
-        idempotency_key: str | None = None,
-        timeout: Timeout = None,
-        max_retries: int | None = None,
-    ) -> Conversation:
-        """Start a conversation on a touchpoint, or find the one started with the same idempotency key.
-
-        Scope `digital-connect:write`. `contact_person` is e.g. `{"email": "a@b.c"}`;
-        `previous_messages` items are `{"type": "USER" | "EXTERNAL", "content": ..., "created_at": ...}`.
-        """
-        key = _key(idempotency_key)
-        body = _start_body(touchpoint_id, subject, contact_person, context_parameters, previous_messages, key)
-        return self._fetch(
-            start_conversation, Conversation, body=body, x_idempotency_key=key, timeout=timeout, max_retries=max_retries
-        )
-
-    def send_message(
-        self,
-        conversation_id: str,
-        *,
-        content: str,
-        attachments: Iterable[AttachmentLike] = (),
-        idempotency_key: str | None = None,
-        strict: bool = False,
-        timeout: Timeout = None,
-        max_retries: int | None = None,
-    ) -> SentMessage:
-        """Send the contact's message into a conversation (scope `digital-connect:write`).
-
-        `attachments` takes `Attachment` models from `attachments.upload`/`create`, mappings with
-        `id` (and optionally `name`, `type`, `size`), or `MessageAttachment` models. A 206 (the message
-        was created, some attachments were not) returns a `SentMessage` with `.partial` set, or raises
-        `PartialSuccessError` when `strict=True`.
-        """
-        key = _key(idempotency_key)
-        body = _send_body(conversation_id, content, attachments, key)
-        response = self._send(
-            send_message, conversation_id, body=body, x_idempotency_key=key, timeout=timeout, max_retries=max_retries
-        )
-        return _sent(response, key, strict, self._client._settings)
-
-
-class AsyncConversations(AsyncResource):
-    """Talkdesk Digital Connect conversations, async. Every method mirrors `Conversations` with `await`."""
-
-    async def start(
-        self,
-        *,
-        touchpoint_id: str,
-        subject: str | None = None,
-        contact_person: Mapping[str, Any] | None = None,
-        context_parameters: Mapping[str, Any] | None = None,
-        previous_messages: Sequence[Mapping[str, Any]] | None = None,
-        idempotency_key: str | None = None,
-        timeout: Timeout = None,
-        max_retries: int | None = None,
-    ) -> Conversation:
-        """Start a conversation. See `Conversations.start`."""
-        key = _key(idempotency_key)
-        body = _start_body(touchpoint_id, subject, contact_person, context_parameters, previous_messages, key)
-        return await self._fetch(
-            start_conversation, Conversation, body=body, x_idempotency_key=key, timeout=timeout, max_retries=max_retries
-        )
-
-    async def send_message(
-        self,
-        conversation_id: str,
-        *,
-        content: str,
-        attachments: Iterable[AttachmentLike] = (),
-        idempotency_key: str | None = None,
-        strict: bool = False,
-        timeout: Timeout = None,
-        max_retries: int | None = None,
-    ) -> SentMessage:
-        """Send a message. See `Conversations.send_message`."""
-        key = _key(idempotency_key)
-        body = _send_body(conversation_id, content, attachments, key)
-        response = await self._send(
-            send_message, conversation_id, body=body, x_idempotency_key=key, timeout=timeout, max_retries=max_retries
-        )
-        return _sent(response, key, strict, self._client._settings)

@@ -16,7 +16,7 @@ RegionName = Literal["us", "eu", "ca"]
 class Region:
     """A Talkdesk region: its API gateway and the host suffix of its token endpoint."""
 
-    name: str
+    name: RegionName
     api_base_url: str
     token_host: str
 
@@ -25,11 +25,14 @@ class Region:
         return f"https://{account}.{self.token_host}/oauth/token"
 
 
-REGIONS: Final[dict[str, Region]] = {
+REGIONS: Final[dict[RegionName, Region]] = {
     "us": Region("us", "https://api.talkdeskapp.com", "talkdeskid.com"),
     "eu": Region("eu", "https://api.talkdeskapp.eu", "talkdeskid.eu"),
     "ca": Region("ca", "https://api.talkdeskappca.com", "talkdeskidca.com"),
 }
+
+# Looked up by any string the user or the environment gives.
+_BY_NAME: Final[dict[str, Region]] = {name: r for name, r in REGIONS.items()}
 
 # An account name becomes a host name label: refuse anything that could change the host.
 _ACCOUNT: Final = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", re.IGNORECASE)
@@ -37,7 +40,7 @@ _ACCOUNT: Final = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", re.IGNOR
 
 def region(name: str) -> Region:
     """The region called `name` ("us", "eu" or "ca"; any case)."""
-    found = REGIONS.get(name.lower()) if isinstance(name, str) else None
+    found = _BY_NAME.get(name.lower()) if isinstance(name, str) else None
     if found is None:
         raise ValidationError("region", f"must be one of {', '.join(map(repr, REGIONS))}, not {name!r}")
     return found

@@ -7,6 +7,11 @@ with WebexClient() as wx:                      # token from WEBEX_ACCESS_TOKEN
     print(wx.attachment_actions.get(action.id).inputs)
 """
 
-from ._client import DEFAULT_BASE_URL, AsyncWebexClient, WebexClient
+from attachkit._async.webex import AsyncWebexClient
+from attachkit._async.webex_attachment_actions import AsyncAttachmentActions
+from attachkit._generated._sync.webex import WebexClient
+from attachkit._generated._sync.webex_attachment_actions import AttachmentActions
 
-__all__ = ["DEFAULT_BASE_URL", "AsyncWebexClient", "WebexClient"]
+from ._configure import DEFAULT_BASE_URL
+
+__all__ = ["DEFAULT_BASE_URL", "AsyncAttachmentActions", "AsyncWebexClient", "AttachmentActions", "WebexClient"]

@@ -1,0 +1,1 @@
+"""The sync face of attachkit, generated from `attachkit._async` by `scripts/unasync.py`."""

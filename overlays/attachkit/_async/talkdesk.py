@@ -1,0 +1,114 @@
+"""`AsyncTalkdeskClient`: configuration, auth, and the two resources."""
+
+from __future__ import annotations
+
+import httpx
+
+from attachkit._async.auth import AsyncClientCredentialsAuth
+from attachkit._async.base import AsyncClientBase
+from attachkit._async.http import connect
+from attachkit._async.talkdesk_attachments import AsyncAttachments
+from attachkit._async.talkdesk_conversations import AsyncConversations
+from attachkit._clock import Clock
+from attachkit._config import Timeout
+from attachkit._generated.talkdesk_attachments import AuthenticatedClient as AttachmentsAPI
+from attachkit._generated.talkdesk_digital_connect import AuthenticatedClient as ConnectAPI
+from attachkit._retry import RetryPolicy
+from attachkit.talkdesk._configure import Credentials, configure
+from attachkit.talkdesk._regions import RegionName
+
+
+class AsyncTalkdeskClient(AsyncClientBase):
+    """A client for Talkdesk Attachments and Digital Connect.
+
+    Credentials come from the arguments or, when omitted, from `TALKDESK_ACCOUNT`, `TALKDESK_CLIENT_ID`,
+    `TALKDESK_CLIENT_SECRET`, `TALKDESK_REGION`, `TALKDESK_BASE_URL` and `TALKDESK_TOKEN_URL`.
+
+    Args:
+        account: the Talkdesk account name; it names the token host (`{account}.talkdeskid.com`).
+        client_id, client_secret: OAuth client credentials (HTTP Basic client authentication).
+        region: "us" (default), "eu" or "ca": picks the API gateway and token host.
+        access_token: a token obtained elsewhere; then no client credentials are needed or refreshed.
+        base_url, token_url: override the region's hosts (a proxy, or `attachkit.testing.MockServer`).
+        scope: space-separated scopes to ask for; by default the token carries every granted scope.
+        timeout: seconds, or an `httpx.Timeout`; default connect 5 s, read/write/pool 30 s.
+        max_retries: retries after the first attempt (default 2); see `RetryPolicy` for the rules.
+        retry: a whole `RetryPolicy` (backoff, `max_retry_wait`), when `max_retries` is not enough.
+        http_client: an `httpx.AsyncClient` whose transport (pool, proxies, TLS) to send through; you close it.
+        clock: time source for waits and token expiry (tests pass a fake one).
+        allow_insecure_http: permit plain `http://` to hosts other than loopback.
+
+    Use it as a context manager, or call `close()`, to release its connection pool.
+    """
+
+    def __init__(
+        self,
+        account: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        region: RegionName | None = None,
+        access_token: str | None = None,
+        base_url: str | None = None,
+        token_url: str | None = None,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        *,
+        scope: str | None = None,
+        retry: RetryPolicy | None = None,
+        clock: Clock | None = None,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        settings, auth, self._region = configure(
+            account=account,
+            client_id=client_id,
+            client_secret=client_secret,
+            region_name=region,
+            access_token=access_token,
+            base_url=base_url,
+            token_url=token_url,
+            scope=scope,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
+            clock=clock,
+            allow_insecure_http=allow_insecure_http,
+        )
+        flow: httpx.Auth = (
+            AsyncClientCredentialsAuth(
+                client_id=auth.client_id,
+                client_secret=auth.client_secret,
+                token_url=auth.token_url,
+                clock=settings.clock,
+                timeout=settings.timeout,
+                scope=auth.scope,
+            )
+            if isinstance(auth, Credentials)
+            else auth
+        )
+        self._session = session = connect(settings, flow, http_client)
+        base = settings.base_url
+        self._attachments = AsyncAttachments(
+            session, AttachmentsAPI(base_url=base, token="").set_async_httpx_client(session.api)
+        )
+        self._conversations = AsyncConversations(
+            session, ConnectAPI(base_url=base, token="").set_async_httpx_client(session.api)
+        )
+
+    @property
+    def attachments(self) -> AsyncAttachments:
+        """`AsyncAttachments`: upload, create, get, download links and downloads (Talkdesk Attachments)."""
+        return self._attachments
+
+    @property
+    def conversations(self) -> AsyncConversations:
+        """`AsyncConversations`: start conversations and send messages with attachments (Digital Connect)."""
+        return self._conversations
+
+    @property
+    def region(self) -> RegionName:
+        """The region whose hosts the client uses by default."""
+        return self._region
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(region={self._region!r}, base_url={self._session.settings.base_url!r})"

@@ -1,0 +1,173 @@
+"""`client.attachments`: upload links, create, get, download links, and the streamed upload/download."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import httpx
+
+from attachkit._async.base import AsyncResource
+from attachkit._attempts import call_options
+from attachkit._config import Timeout, check_url
+from attachkit._error_mapping import connection_error
+from attachkit._generated.talkdesk_attachments import AuthenticatedClient
+from attachkit._generated.talkdesk_attachments.api.attachments import (
+    create_attachment,
+    get_attachment,
+    get_attachment_download_link,
+    request_upload_link,
+)
+from attachkit._generated.talkdesk_attachments.models import Attachment, DownloadLink, UploadLink
+from attachkit._streams import Destination, FileSource, Progress, Sink, open_source
+from attachkit.talkdesk._attachments import (
+    check_id,
+    content_length,
+    create_body,
+    put_request,
+    upload_link_body,
+    upload_name,
+)
+
+
+class AsyncAttachments(AsyncResource[AuthenticatedClient]):
+    """Talkdesk Attachments (`/attachments/2023-03`)."""
+
+    async def request_upload_link(
+        self,
+        allowed_mime_types: Sequence[str] | None = None,
+        *,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+    ) -> UploadLink:
+        """Ask for a pre-signed URL to upload a file to (scope `attachments:request`).
+
+        Returns the `UploadLink`: its `url` takes the bytes, its `request_id` then creates the attachment.
+        """
+        body = upload_link_body(allowed_mime_types)
+        return await self._fetch(
+            "request_upload_link",
+            UploadLink,
+            lambda: request_upload_link.asyncio_detailed(client=self._api, body=body),
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create(
+        self,
+        *,
+        name: str,
+        request_id: str,
+        metadata: Mapping[str, Any] | None = None,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+    ) -> Attachment:
+        """Register uploaded bytes as an attachment (scope `attachments:write`).
+
+        `request_id` comes from `request_upload_link`. Names are unique: a taken name raises `ConflictError`.
+        Not retried after the server may have acted on it (it is not idempotent), so a dropped connection
+        raises `APIConnectionError` and the attachment may or may not exist: look it up before recreating.
+        """
+        body = create_body(name, request_id, metadata)
+        return await self._fetch(
+            "create_attachment",
+            Attachment,
+            lambda: create_attachment.asyncio_detailed(client=self._api, body=body),
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(self, attachment_id: str, *, timeout: Timeout = None, max_retries: int | None = None) -> Attachment:
+        """Fetch an attachment by id (scope `attachments:read`). An unknown id raises `NotFoundError`."""
+        check_id("get_attachment", attachment_id)
+        return await self._fetch(
+            "get_attachment",
+            Attachment,
+            lambda: get_attachment.asyncio_detailed(attachment_id, client=self._api),
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def download_link(
+        self, attachment_id: str, *, timeout: Timeout = None, max_retries: int | None = None
+    ) -> DownloadLink:
+        """Get a temporary download URL (scope `attachments:download`; valid `expire_time` seconds, 600 by default)."""
+        check_id("get_attachment_download_link", attachment_id)
+        return await self._fetch(
+            "get_attachment_download_link",
+            DownloadLink,
+            lambda: get_attachment_download_link.asyncio_detailed(attachment_id, client=self._api),
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def upload(
+        self,
+        file: FileSource,
+        name: str | None = None,
+        content_type: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        progress: Progress | None = None,
+        *,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+    ) -> Attachment:
+        """Upload a file and create the attachment: upload link, pre-signed PUT, then create.
+
+        `file` is a path, bytes, or a binary file object; it is streamed, never read whole into memory.
+        `name` defaults to the file's name; `content_type` to a guess from the name.
+        `progress(bytes_sent, total)` is called as the bytes go out.
+        """
+        source = open_source(file, name=name, content_type=content_type, progress=progress)
+        try:
+            body = create_body(upload_name(source), "pending", metadata)  # check before sending anything
+            link = await self.request_upload_link(timeout=timeout, max_retries=max_retries)
+            storage = self._session.storage
+            request = put_request(storage, link, source, self._session.settings.allow_insecure_http)
+            with call_options(timeout, max_retries):
+                await (await storage.send(request)).aclose()
+            return await self.create(
+                name=body.name,
+                request_id=link.request_id,
+                metadata=metadata,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        finally:
+            source.cleanup()
+
+    async def download(
+        self,
+        attachment_id: str,
+        destination: Destination,
+        progress: Progress | None = None,
+        *,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+    ) -> int:
+        """Stream an attachment's bytes to `destination` (a path or a binary file object).
+
+        Returns the number of bytes written. A path is replaced only once every byte has arrived.
+        `progress(bytes_received, total)` is called as the bytes arrive (`total` from Content-Length, if sent).
+        """
+        link = await self.download_link(attachment_id, timeout=timeout, max_retries=max_retries)
+        url = check_url(link.url, "download_link.url", allow_insecure_http=self._session.settings.allow_insecure_http)
+        sink = Sink(destination)
+        written = 0
+        try:
+            with call_options(timeout, max_retries):
+                async with self._session.storage.stream("GET", url) as response:
+                    total = content_length(response)
+                    try:
+                        async for chunk in response.aiter_bytes():
+                            sink.file.write(chunk)
+                            written += len(chunk)
+                            if progress is not None:
+                                progress(written, total)
+                    except httpx.TransportError as exc:
+                        raise connection_error(exc, response.request) from exc
+            sink.finish()
+        except BaseException:
+            sink.abort()
+            raise
+        return written

@@ -1,0 +1,83 @@
+"""`client.conversations`: start a Digital Connect conversation and send messages into it.
+
+Both calls carry an idempotency key: the caller's, or one generated per call. The key is fixed before
+the first attempt and reused by every retry, so a retried call cannot start a second conversation or
+store a message twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from attachkit._async.base import AsyncResource
+from attachkit._config import Timeout
+from attachkit._generated.talkdesk_digital_connect import AuthenticatedClient
+from attachkit._generated.talkdesk_digital_connect.api.conversations import send_message, start_conversation
+from attachkit._generated.talkdesk_digital_connect.models import Conversation, Message, PartialMessage
+from attachkit.talkdesk._conversations import AttachmentLike, key, send_body, sent, start_body
+from attachkit.talkdesk._models import SentMessage
+
+
+class AsyncConversations(AsyncResource[AuthenticatedClient]):
+    """Talkdesk Digital Connect conversations."""
+
+    async def start(
+        self,
+        *,
+        touchpoint_id: str,
+        subject: str | None = None,
+        contact_person: Mapping[str, Any] | None = None,
+        context_parameters: Mapping[str, Any] | None = None,
+        previous_messages: Sequence[Mapping[str, Any]] | None = None,
+        idempotency_key: str | None = None,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+    ) -> Conversation:
+        """Start a conversation on a touchpoint, or find the one started with the same idempotency key.
+
+        Scope `digital-connect:write`. `contact_person` is e.g. `{"email": "a@b.c"}`;
+        `previous_messages` items are `{"type": "USER" | "EXTERNAL", "content": ..., "created_at": ...}`.
+        """
+        the_key = key(idempotency_key)
+        body = start_body(touchpoint_id, subject, contact_person, context_parameters, previous_messages, the_key)
+        return await self._fetch(
+            "start_conversation",
+            Conversation,
+            lambda: start_conversation.asyncio_detailed(client=self._api, body=body, x_idempotency_key=the_key),
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def send_message(
+        self,
+        conversation_id: str,
+        *,
+        content: str,
+        attachments: Iterable[AttachmentLike] = (),
+        idempotency_key: str | None = None,
+        strict: bool = False,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+    ) -> SentMessage:
+        """Send the contact's message into a conversation (scope `digital-connect:write`).
+
+        `attachments` takes `Attachment` models from `attachments.upload`/`create`, mappings with
+        `id` (and optionally `name`, `type`, `size`), or `MessageAttachment` models. A 206 (the message
+        was created, some attachments were not) returns a `SentMessage` with `.partial` set, or raises
+        `PartialSuccessError` when `strict=True`.
+        """
+        the_key = key(idempotency_key)
+        body = send_body(conversation_id, content, attachments, the_key)
+        answer = await self._call(
+            "send_message",
+            lambda: send_message.asyncio_detailed(
+                conversation_id, client=self._api, body=body, x_idempotency_key=the_key
+            ),
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        value: Message | PartialMessage = (
+            self._expect(answer, PartialMessage) if answer.status_code == 206 else self._expect(answer, Message)
+        )
+        return sent(value, answer.status_code, the_key, strict)

@@ -1,0 +1,61 @@
+"""`AsyncWebexClient`: configuration, auth, and the attachment-actions resource."""
+
+from __future__ import annotations
+
+import httpx
+
+from attachkit._async.base import AsyncClientBase
+from attachkit._async.http import connect
+from attachkit._async.webex_attachment_actions import AsyncAttachmentActions
+from attachkit._clock import Clock
+from attachkit._config import Timeout
+from attachkit._generated.webex_attachment_actions import AuthenticatedClient as ActionsAPI
+from attachkit._retry import RetryPolicy
+from attachkit.webex._configure import configure
+
+
+class AsyncWebexClient(AsyncClientBase):
+    """A client for Webex attachment actions (Adaptive Card submissions).
+
+    Args:
+        access_token: a bot, integration or personal access token; default `WEBEX_ACCESS_TOKEN`.
+        base_url: default `WEBEX_BASE_URL`, else `https://webexapis.com/v1`.
+        timeout, max_retries, retry, clock, allow_insecure_http: as for the Talkdesk client.
+        http_client: an `httpx.AsyncClient` whose transport (pool, proxies, TLS) to send through; you close it.
+
+    Use it as a context manager, or call `close()`, to release its connection pool.
+    """
+
+    def __init__(
+        self,
+        access_token: str | None = None,
+        base_url: str | None = None,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        *,
+        retry: RetryPolicy | None = None,
+        clock: Clock | None = None,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        settings, auth = configure(
+            access_token=access_token,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
+            clock=clock,
+            allow_insecure_http=allow_insecure_http,
+        )
+        self._session = session = connect(settings, auth, http_client)
+        self._attachment_actions = AsyncAttachmentActions(
+            session, ActionsAPI(base_url=settings.base_url, token="").set_async_httpx_client(session.api)
+        )
+
+    @property
+    def attachment_actions(self) -> AsyncAttachmentActions:
+        """`AsyncAttachmentActions`: submit an Adaptive Card action, and read one back."""
+        return self._attachment_actions
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self._session.settings.base_url!r})"

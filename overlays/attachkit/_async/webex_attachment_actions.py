@@ -1,0 +1,56 @@
+"""`client.attachment_actions`: submit an Adaptive Card action, and read one back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from attachkit._async.base import AsyncResource
+from attachkit._config import Timeout
+from attachkit._generated.webex_attachment_actions import AuthenticatedClient
+from attachkit._generated.webex_attachment_actions.api.attachment_actions import (
+    create_attachment_action,
+    get_attachment_action,
+)
+from attachkit._generated.webex_attachment_actions.models import AttachmentActivity
+from attachkit.webex._attachment_actions import check_id, create_body
+
+
+class AsyncAttachmentActions(AsyncResource[AuthenticatedClient]):
+    """Webex attachment actions (`/attachment/actions`)."""
+
+    async def create(
+        self,
+        *,
+        message_id: str,
+        inputs: Mapping[str, Any],
+        type: str = "submit",
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+    ) -> AttachmentActivity:
+        """Submit a card action on the message `message_id` with the card's `inputs` (input id -> value).
+
+        Webex answers 200 or 202; both return the action. Not retried after the server may have acted on
+        it: Webex has no idempotency key for this call.
+        """
+        body = create_body(message_id, inputs, type)
+        return await self._fetch(
+            "create_attachment_action",
+            AttachmentActivity,
+            lambda: create_attachment_action.asyncio_detailed(client=self._api, body=body),
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self, action_id: str, *, timeout: Timeout = None, max_retries: int | None = None
+    ) -> AttachmentActivity:
+        """Read an action by id: how an app learns the inputs of a card submitted to it."""
+        check_id(action_id)
+        return await self._fetch(
+            "get_attachment_action",
+            AttachmentActivity,
+            lambda: get_attachment_action.asyncio_detailed(action_id, client=self._api),
+            timeout=timeout,
+            max_retries=max_retries,
+        )

@@ -1,0 +1,126 @@
+"""The bookkeeping of one request's attempts: per-call options, retry decisions and the request log.
+
+The retrying transports of both faces (`attachkit._async.http`) drive an `Attempts` per request. Per-call
+overrides (`timeout=`, `max_retries=`) reach them through a context variable, because the generated
+functions have no parameter for them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import logging
+import time
+from collections.abc import Iterator
+from typing import Final
+
+import attrs
+import httpx
+
+from . import _retry
+from ._clock import Clock
+from ._config import check_max_retries, check_timeout
+from ._error_mapping import redact_url
+from ._vendors import Vendor
+
+log: Final = logging.getLogger("attachkit")
+
+
+@attrs.frozen
+class CallOptions:
+    """Overrides for one call. None means the client's setting."""
+
+    timeout: httpx.Timeout | None = None
+    max_retries: int | None = None
+
+
+_CALL_OPTIONS: contextvars.ContextVar[CallOptions] = contextvars.ContextVar("attachkit_call_options")
+_NO_OPTIONS: Final = CallOptions()
+
+
+@contextlib.contextmanager
+def call_options(timeout: float | httpx.Timeout | None = None, max_retries: int | None = None) -> Iterator[None]:
+    """Apply per-call overrides to every request sent inside the block (including async tasks it awaits)."""
+    if timeout is None and max_retries is None:
+        yield
+        return
+    options = CallOptions(
+        timeout=None if timeout is None else check_timeout(timeout),
+        max_retries=None if max_retries is None else check_max_retries(max_retries),
+    )
+    token = _CALL_OPTIONS.set(options)
+    try:
+        yield
+    finally:
+        _CALL_OPTIONS.reset(token)
+
+
+@attrs.define
+class Attempts:
+    """The shared bookkeeping of one request's attempts (sync and async use the same)."""
+
+    policy: _retry.RetryPolicy
+    clock: Clock
+    vendor: Vendor
+    request: httpx.Request
+    max_retries: int
+    attempt: int = 0
+    started: float = attrs.field(factory=time.monotonic)
+
+    @classmethod
+    def begin(cls, policy: _retry.RetryPolicy, clock: Clock, vendor: Vendor, request: httpx.Request) -> Attempts:
+        options = _CALL_OPTIONS.get(_NO_OPTIONS)
+        if options.timeout is not None:
+            request.extensions = {**request.extensions, "timeout": options.timeout.as_dict()}
+        max_retries = policy.max_retries if options.max_retries is None else options.max_retries
+        return cls(policy, clock, vendor, request, max_retries)
+
+    def next(self) -> None:
+        self.attempt += 1
+
+    def on_response(self, response: httpx.Response) -> _retry.Decision:
+        decision = _retry.after_response(
+            self.policy,
+            self.request,
+            response.status_code,
+            response.headers,
+            attempt=self.attempt,
+            max_retries=self.max_retries,
+            now=self.clock.time(),
+        )
+        self._log(response.status_code, response.headers, decision)
+        return decision
+
+    def on_exception(self, exc: Exception) -> _retry.Decision:
+        decision = _retry.after_exception(
+            self.policy, self.request, exc, attempt=self.attempt, max_retries=self.max_retries
+        )
+        self._log(type(exc).__name__, None, decision)
+        return decision
+
+    def _log(self, outcome: int | str, headers: httpx.Headers | None, decision: _retry.Decision) -> None:
+        if not log.isEnabledFor(logging.DEBUG if not decision.retry else logging.INFO):
+            return
+        elapsed = time.monotonic() - self.started
+        tracking = None
+        if headers is not None:
+            tracking = next((headers[h] for h in self.vendor.tracking_headers if h in headers), None)
+        log.log(
+            logging.INFO if decision.retry else logging.DEBUG,
+            "%s %s -> %s (attempt %d, %.3fs%s)%s",
+            self.request.method,
+            redact_url(self.request.url),
+            outcome,
+            self.attempt,
+            elapsed,
+            f", tracking id {tracking}" if tracking else "",
+            f"; retrying in {decision.wait:.3g}s: {decision.reason}" if decision.retry else "",
+            extra={
+                "attachkit_method": self.request.method,
+                "attachkit_url": redact_url(self.request.url),
+                "attachkit_status": outcome,
+                "attachkit_attempt": self.attempt,
+                "attachkit_elapsed": elapsed,
+                "attachkit_tracking_id": tracking,
+            },
+        )

@@ -1,0 +1,146 @@
+"""What an attachkit client is configured with: checking the constructor's arguments into `Settings`.
+
+Pure: no I/O. Both faces (sync and async) and both vendors build their settings here.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+from typing import Final
+
+import attrs
+import httpx
+
+from ._clock import Clock, SystemClock
+from ._retry import RetryPolicy
+from ._vendors import Vendor
+from ._version import __version__
+from .errors import ValidationError
+
+Timeout = float | httpx.Timeout | None
+"""A per-client or per-call timeout: seconds, an `httpx.Timeout`, or None for the client's setting."""
+
+DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=5.0)
+DEFAULT_LIMITS: Final = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+USER_AGENT: Final = f"attachkit/{__version__} python-httpx/{httpx.__version__}"
+
+
+@attrs.frozen
+class Settings:
+    """What every attachkit client is configured with, once checked.
+
+    Attributes:
+        vendor: the vendor's conventions (error shapes, request-id headers).
+        base_url: the API's base URL, without a trailing slash.
+        timeout: the default timeout of each request.
+        retry: the retry policy.
+        clock: the time source for waits and token expiry.
+        allow_insecure_http: whether plain http to hosts other than loopback was explicitly allowed; it also
+            governs the storage URLs (pre-signed upload and download links) the API hands out.
+    """
+
+    vendor: Vendor
+    base_url: str
+    timeout: httpx.Timeout
+    retry: RetryPolicy
+    clock: Clock
+    allow_insecure_http: bool = False
+
+
+def env(name: str, given: str | None) -> str | None:
+    """An explicit argument, else the environment variable, else None."""
+    if given is not None:
+        return given
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def check_timeout(timeout: object) -> httpx.Timeout:
+    """A positive number of seconds (connect capped at 5 s) or an `httpx.Timeout`, as an `httpx.Timeout`."""
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    if isinstance(timeout, int | float) and not isinstance(timeout, bool) and 0 < timeout < float("inf"):
+        return httpx.Timeout(float(timeout), connect=min(5.0, float(timeout)))
+    raise ValidationError("timeout", "must be a positive number of seconds or an httpx.Timeout")
+
+
+def check_max_retries(max_retries: object) -> int:
+    """A retry budget: an integer, 0 or more."""
+    if isinstance(max_retries, int) and not isinstance(max_retries, bool) and max_retries >= 0:
+        return max_retries
+    raise ValidationError("max_retries", "must be an integer, 0 or more")
+
+
+def make_settings(
+    *,
+    vendor: Vendor,
+    base_url: str,
+    timeout: Timeout,
+    max_retries: int | None,
+    retry: RetryPolicy | None,
+    clock: Clock | None,
+    allow_insecure_http: bool,
+) -> Settings:
+    """Check and combine a client's constructor arguments."""
+    configure_logging_from_env()
+    policy = retry or RetryPolicy()
+    if max_retries is not None:
+        policy = attrs.evolve(policy, max_retries=check_max_retries(max_retries))
+    return Settings(
+        vendor=vendor,
+        base_url=check_url(base_url, "base_url", allow_insecure_http=allow_insecure_http),
+        timeout=DEFAULT_TIMEOUT if timeout is None else check_timeout(timeout),
+        retry=policy,
+        clock=clock or SystemClock(),
+        allow_insecure_http=bool(allow_insecure_http),
+    )
+
+
+def check_url(url: str, field: str, *, allow_insecure_http: bool) -> str:
+    """Refuse anything but https, except plain http to loopback or when explicitly allowed."""
+    if not isinstance(url, str) or not url:
+        raise ValidationError(field, "must be a non-empty URL")
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise ValidationError(field, f"is not a valid URL ({exc})") from None
+    if parsed.scheme == "https" and parsed.host:
+        return url.rstrip("/")
+    if parsed.scheme == "http" and parsed.host:
+        if allow_insecure_http or _is_loopback(parsed.host):
+            return url.rstrip("/")
+        raise ValidationError(
+            field,
+            f"plain http to {parsed.host} would send credentials unencrypted; use https, a loopback "
+            "address, or pass allow_insecure_http=True",
+        )
+    raise ValidationError(field, "must be an absolute http(s) URL")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+_configured = False
+
+
+def configure_logging_from_env() -> None:
+    """`ATTACHKIT_LOG=debug` (or `info`) switches on the "attachkit" logger, once, with a stderr handler."""
+    global _configured
+    level = os.environ.get("ATTACHKIT_LOG", "").strip().upper()
+    if _configured or level not in {"DEBUG", "INFO"}:
+        return
+    logger = logging.getLogger("attachkit")
+    logger.setLevel(level)
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    _configured = True

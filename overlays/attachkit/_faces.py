@@ -1,0 +1,54 @@
+"""The names that differ between the async and the sync face, as pairs.
+
+The async face (`attachkit._async`) is written once and the sync face is generated from it by
+`scripts/unasync.py`, which renames `AsyncX` to `X`. Where the two faces need different types of
+different shapes (an awaitable call, an async generator, a lock), the pair is defined here so the
+rename is all it takes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from types import TracebackType
+from typing import TypeVar
+
+import httpx
+
+R = TypeVar("R")
+
+AsyncCall = Callable[[], Awaitable[R]]
+"""A call into the generated code, made when the resource is ready (async face)."""
+Call = Callable[[], R]
+"""A call into the generated code, made when the resource is ready (sync face)."""
+
+AsyncAuthFlow = AsyncGenerator[httpx.Request, httpx.Response]
+"""An httpx auth flow (async face)."""
+AuthFlow = Generator[httpx.Request, httpx.Response, None]
+"""An httpx auth flow (sync face)."""
+
+Lock = threading.Lock
+"""The lock of the sync face: one thread at a time."""
+
+
+class AsyncLock:
+    """The lock of the async face: one task at a time.
+
+    The `asyncio.Lock` is made on first use, inside the running loop, so a client built outside any
+    loop (or used from several loops in turn, as `asyncio.run` does) still works.
+    """
+
+    def __init__(self) -> None:
+        self._lock: asyncio.Lock | None = None
+
+    async def __aenter__(self) -> None:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        await self._lock.acquire()
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self._lock is not None
+        self._lock.release()
