@@ -1,18 +1,32 @@
-"""`attachkit mock`: run the local mock of both vendors (`attachkit.testing.serve`) until interrupted."""
+"""`attachkit mock`: run the local mock of both vendors (`attachkit.testing.serve`) until interrupted.
+
+This is the mock's only command line: `python -m attachkit.testing` runs this same command. Every `MockConfig`
+field has an option whose parameter name is the field's name, so the values go to `MockConfig` as they are.
+"""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Literal
 
 import click
 
+from .._specs import SPEC_NAMES
+from ..testing._config import MockConfig
 from ._errors import ExitCode
 from ._output import Output
 from ._state import State, pass_state
 
 # The third-party modules behind `attachkit[mock]`; missing one of these means the extra is not installed.
 _MOCK_EXTRA = frozenset({"starlette", "uvicorn", "openapi_core", "yaml", "jsonschema"})
+
+# The defaults shown in --help are MockConfig's own, so the two cannot drift.
+_DEFAULTS = MockConfig()
+
+_SECONDS = click.IntRange(min=1)
+_BYTES = click.IntRange(min=1)
 
 
 @contextlib.contextmanager
@@ -24,9 +38,9 @@ def _needs_mock_extra(state: State | None) -> Iterator[None]:
         missing = (exc.name or "").partition(".")[0]
         if missing not in _MOCK_EXTRA:
             raise  # a bug in attachkit, not a missing extra: let it show
-        message = (
-            f"`attachkit mock` needs the mock extra (module {missing!r} is missing): pip install 'attachkit[mock]'"
-        )
+        ctx = click.get_current_context(silent=True)
+        command = ctx.command_path if ctx is not None else "attachkit mock"
+        message = f"`{command}` needs the mock extra (module {missing!r} is missing): pip install 'attachkit[mock]'"
         (state.output if state is not None else Output()).error(message)
         raise click.exceptions.Exit(ExitCode.USAGE) from exc
 
@@ -45,7 +59,32 @@ def _check_fault(ctx: click.Context, param: click.Parameter, values: tuple[str, 
     return values
 
 
-@click.command()
+def _optional_set(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> frozenset[str] | None:
+    """A repeatable option as a set; not given at all means None (MockConfig's "no restriction")."""
+    return frozenset(values) if values else None
+
+
+def _status(ctx: click.Context, param: click.Parameter, value: str) -> Literal[200, 202]:
+    """The Choice of "200"/"202" as the int MockConfig takes."""
+    return 202 if value == "202" else 200
+
+
+def _specs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Mapping[str, Path]:
+    """`NAME=PATH` pairs, each naming a packaged spec and an existing file."""
+    specs: dict[str, Path] = {}
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep or not path:
+            raise click.BadParameter(f"{value!r}: expected NAME=PATH")
+        if name not in SPEC_NAMES:
+            raise click.BadParameter(f"{value!r}: NAME is one of {', '.join(SPEC_NAMES)}")
+        if not Path(path).is_file():
+            raise click.BadParameter(f"{value!r}: {path} is not a file")
+        specs[name] = Path(path)
+    return specs
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option(
     "--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port; 0 picks a free one."
@@ -58,12 +97,118 @@ def _check_fault(ctx: click.Context, param: click.Parameter, values: tuple[str, 
     callback=_check_fault,
     help="A fault rule TARGET:ITEM[:ITEM...], e.g. send_message:429:retry-after=2:times=1; repeat for more.",
 )
+@click.option("--account", default=_DEFAULTS.account, show_default=True, help="The Talkdesk account name.")
+@click.option("--client-id", default=_DEFAULTS.client_id, show_default=True, help="The Talkdesk OAuth client id.")
+@click.option(
+    "--client-secret", default=_DEFAULTS.client_secret, show_default=True, help="The Talkdesk OAuth client secret."
+)
+@click.option(
+    "--client-scope",
+    "client_scopes",
+    multiple=True,
+    metavar="SCOPE",
+    callback=_optional_set,
+    help="A scope the client may be granted; repeat for more. Default: every scope the specs declare.",
+)
+@click.option(
+    "--webex-token", default=_DEFAULTS.webex_token, show_default=True, help="The Webex access token accepted."
+)
+@click.option(
+    "--token-expires-in",
+    default=_DEFAULTS.token_expires_in,
+    show_default=True,
+    type=_SECONDS,
+    metavar="SECONDS",
+    help="Lifetime of issued Talkdesk tokens.",
+)
+@click.option(
+    "--download-expire-time",
+    default=_DEFAULTS.download_expire_time,
+    show_default=True,
+    type=_SECONDS,
+    metavar="SECONDS",
+    help="Lifetime of download links.",
+)
+@click.option(
+    "--webex-create-status",
+    default=str(_DEFAULTS.webex_create_status),
+    show_default=True,
+    type=click.Choice(["200", "202"]),
+    callback=_status,
+    help='The success status of Webex "create attachment action".',
+)
+@click.option(
+    "--touchpoint",
+    "touchpoints",
+    multiple=True,
+    metavar="ID",
+    callback=_optional_set,
+    help="A touchpoint Digital Connect knows (others are 404); repeat for more. Default: any.",
+)
+@click.option("--validate-responses", is_flag=True, help="Check every response against the specs.")
+@click.option("--strict-responses", is_flag=True, help="Answer 500 instead of a response that breaks the specs.")
+@click.option(
+    "--max-body-bytes",
+    default=_DEFAULTS.max_body_bytes,
+    show_default=True,
+    type=_BYTES,
+    metavar="BYTES",
+    help="Largest API request body (413 above).",
+)
+@click.option(
+    "--max-upload-bytes",
+    default=_DEFAULTS.max_upload_bytes,
+    show_default=True,
+    type=_BYTES,
+    metavar="BYTES",
+    help="Largest upload (413 above).",
+)
+@click.option("--enforce-mime-types", is_flag=True, help="Refuse (403) an upload whose type the link does not allow.")
+@click.option(
+    "--storage-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Keep uploads here (created if missing). Default: a temporary directory removed on exit.",
+)
+@click.option(
+    "--spec",
+    "specs",
+    multiple=True,
+    metavar="NAME=PATH",
+    callback=_specs,
+    help=f"Serve this file instead of a packaged spec ({', '.join(SPEC_NAMES)}); repeat for more.",
+)
+@click.option("--access-log", is_flag=True, help="Log every request (storage URLs include their link tokens).")
 @pass_state
-def mock(state: State, host: str, port: int, faults: tuple[str, ...]) -> None:
+def mock(
+    state: State,
+    *,
+    host: str,
+    port: int,
+    faults: tuple[str, ...],
+    account: str,
+    client_id: str,
+    client_secret: str,
+    client_scopes: frozenset[str] | None,
+    webex_token: str,
+    token_expires_in: int,
+    download_expire_time: int,
+    webex_create_status: Literal[200, 202],
+    touchpoints: frozenset[str] | None,
+    validate_responses: bool,
+    strict_responses: bool,
+    max_body_bytes: int,
+    max_upload_bytes: int,
+    enforce_mime_types: bool,
+    storage_dir: Path | None,
+    specs: Mapping[str, Path],
+    access_log: bool,
+) -> None:
     """Run the local mock of Talkdesk and Webex until Ctrl+C.
 
     It prints its URLs and `export NAME=value` lines for the TALKDESK_* and WEBEX_* variables: paste them
     into another shell and both this CLI and the SDK talk to the mock. Needs `pip install 'attachkit[mock]'`.
+    The same command runs as `python -m attachkit.testing`.
     Fault syntax: `python -c "import attachkit.testing as t; help(t)"`.
 
     \b
@@ -71,11 +216,34 @@ def mock(state: State, host: str, port: int, faults: tuple[str, ...]) -> None:
       attachkit mock
       attachkit mock --port 0 --fault send_message:429:retry-after=2:times=1
       attachkit mock --fault '*:503:p=0.1:seed=7' --fault token:latency=2
+      attachkit mock --storage-dir ./uploads --token-expires-in 3600
     """
+    config = MockConfig(
+        account=account,
+        client_id=client_id,
+        client_secret=client_secret,
+        client_scopes=client_scopes,
+        webex_token=webex_token,
+        token_expires_in=token_expires_in,
+        download_expire_time=download_expire_time,
+        webex_create_status=webex_create_status,
+        touchpoints=touchpoints,
+        validate_responses=validate_responses,
+        strict_responses=strict_responses,
+        max_body_bytes=max_body_bytes,
+        max_upload_bytes=max_upload_bytes,
+        enforce_mime_types=enforce_mime_types,
+        storage_dir=storage_dir,
+        specs=specs,
+        faults=faults,
+    )
     with _needs_mock_extra(state):
         from ..testing import serve
     try:
-        serve(host=host, port=port, faults=list(faults))
+        serve(host=host, port=port, config=config, access_log=access_log)
     except OSError as exc:
-        # Most often the port is taken; say which address, not just the errno text.
-        raise OSError(exc.errno, f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+        # Reported here rather than by the root group, so `python -m attachkit.testing` says the same.
+        # An error naming a file is the storage directory's; one without is the socket's (most often a port in use).
+        reason = exc.strerror or str(exc)
+        state.output.error(f"{reason}: {exc.filename}" if exc.filename else f"cannot listen on {host}:{port}: {reason}")
+        raise click.exceptions.Exit(ExitCode.ERROR) from exc

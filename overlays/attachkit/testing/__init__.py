@@ -7,7 +7,8 @@ Start it
 --------
 - ``python -m attachkit.testing --port 8080`` (blocking; prints the URLs and ``export`` lines), or :func:`serve`.
 - ``with MockServer() as mock:`` runs it on a free loopback port in a background thread; pass
-  ``mock.talkdesk_kwargs()`` / ``mock.webex_kwargs()`` to the clients.
+  ``mock.talkdesk_kwargs()`` / ``mock.webex_kwargs()`` to the clients (typed as ``TalkdeskKwargs`` /
+  ``WebexKwargs``, so ``TalkdeskClient(**mock.talkdesk_kwargs())`` passes ``mypy --strict``).
 - ``create_app()`` returns the ASGI app for in-process use (``httpx.ASGITransport(app=create_app())``).
 - The pytest fixture ``attachkit_mock`` (entry point ``pytest11``) gives each test a running ``MockServer``.
 
@@ -68,6 +69,7 @@ if TYPE_CHECKING:
         MockOptions,
     )
     from ._faults import FaultRule, Faults, RetryAfter, parse_fault
+    from ._kwargs import TalkdeskKwargs, WebexKwargs
     from ._server import MockServer, export_lines, serve
     from ._state import (
         Action,
@@ -97,6 +99,8 @@ _EXPORTS = {
     "Faults": "_faults",
     "RetryAfter": "_faults",
     "parse_fault": "_faults",
+    "TalkdeskKwargs": "_kwargs",
+    "WebexKwargs": "_kwargs",
     "MockServer": "_server",
     "export_lines": "_server",
     "serve": "_server",
@@ -156,7 +160,9 @@ __all__ = [
     "RequestRecord",
     "ResponseViolation",
     "RetryAfter",
+    "TalkdeskKwargs",
     "Upload",
+    "WebexKwargs",
     "create_app",
     "export_lines",
     "parse_fault",

@@ -19,6 +19,7 @@ from ._clock import Clock
 from ._config import ConfigOptions, MockConfig, MockOptions
 from ._dialects import TALKDESK_PREFIX, TOKEN_PATH, WEBEX_PREFIX
 from ._faults import FaultRule, Faults
+from ._kwargs import TalkdeskKwargs, WebexKwargs
 from ._state import MockState
 from ._transport import TransportExposingProtocol
 
@@ -190,8 +191,11 @@ class MockServer:
         """The Webex access token the mock accepts."""
         return self.app.config.webex_token
 
-    def talkdesk_kwargs(self) -> dict[str, str]:
-        """Keyword arguments for ``TalkdeskClient``: account, client_id, client_secret, base_url, token_url."""
+    def talkdesk_kwargs(self) -> TalkdeskKwargs:
+        """Keyword arguments for ``TalkdeskClient``: account, client_id, client_secret, base_url, token_url.
+
+        Typed, so ``TalkdeskClient(**mock.talkdesk_kwargs())`` passes ``mypy --strict``.
+        """
         return {
             "account": self.account,
             "client_id": self.client_id,
@@ -200,8 +204,8 @@ class MockServer:
             "token_url": self.token_url,
         }
 
-    def webex_kwargs(self) -> dict[str, str]:
-        """Keyword arguments for ``WebexClient``: access_token, base_url."""
+    def webex_kwargs(self) -> WebexKwargs:
+        """Keyword arguments for ``WebexClient``: access_token, base_url (typed, like ``talkdesk_kwargs()``)."""
         return {"access_token": self.webex_token, "base_url": self.webex_base_url}
 
     # What it holds ------------------------------------------------------------------------------------------------
