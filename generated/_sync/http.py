@@ -2,16 +2,19 @@
 # Do not edit: change the async source and run `make regenerate`.
 """The httpx clients attachkit hands to the generated code: one place for auth, retries, timeouts and errors.
 
-Each attachkit client owns one connection pool. On top of it sit two httpx clients: the API client
-(with the auth flow) and the storage client (no auth, for pre-signed upload and download URLs that
-live outside the APIs). Both send through the retrying transport, and both turn every failure into
-an `attachkit.errors` exception before the generated code sees a response, so the generated parsers
-only ever meet the successes they were written for. `Session` hands the lot to the resources.
+Each attachkit client owns one connection pool (`Network`), or sends through the caller's own httpx
+client. On top sit two httpx clients: the API client (with the auth flow) and the storage client (no auth,
+for pre-signed upload and download URLs that live outside the APIs). Both send through the retrying
+transport, which holds each attempt to its deadline and reads each answer whole up to a cap, and both turn
+every failure into an `attachkit.errors` exception before the generated code sees a response, so the
+generated parsers only ever meet the successes they were written for. `Session` hands the lot to the
+resources.
 """
 
 from __future__ import annotations
 
 import contextlib
+import zlib
 from http import HTTPStatus
 from typing import Any, Final
 
@@ -20,14 +23,19 @@ import httpx
 from attachkit._attempts import Attempts
 from attachkit._clock import Clock
 from attachkit._config import DEFAULT_LIMITS, USER_AGENT, Settings
-from attachkit._error_mapping import connection_error, error_from_response
+from attachkit._deadline import STREAMED, deadline
+from attachkit._decoding import ACCEPT_ENCODING, BodyTooLarge, CappedBody, UnsupportedEncoding
+from attachkit._error_mapping import connection_error, error_from_response, redact_url
 from attachkit._exchange import record
+from attachkit._generated._sync.network import Network
 from attachkit._join import JoinPaths
 from attachkit._retry import RetryPolicy
 from attachkit._vendors import STORAGE, Vendor
-from attachkit.errors import ValidationError
+from attachkit.errors import APIConnectionError, ResponseTooLargeError, ValidationError
 
 _KNOWN_STATUSES: Final = frozenset(s.value for s in HTTPStatus)
+_NO_AUTH: Final = httpx.Auth()  # the base class passes requests through untouched
+_DROPPED_HEADERS: Final = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
 def _documented_success(status: int) -> bool:
@@ -59,25 +67,43 @@ class APIClient(JoinPaths, httpx.Client):
         return response
 
 
+def _attempt_seconds(request: httpx.Request) -> float | None:
+    """How long one attempt may take as a whole: the request's read timeout, the headline `timeout=`.
+
+    Streamed transfers have none; their per-operation timeouts end a stall without capping a large file.
+    """
+    if request.extensions.get(STREAMED):
+        return None
+    timeout = request.extensions.get("timeout", {})
+    read = timeout.get("read") if isinstance(timeout, dict) else None
+    return read if isinstance(read, int | float) else None
+
+
 class RetryTransport(httpx.BaseTransport):
     """Sends through `inner`, retrying as `policy` says and waiting through `clock`.
 
     It sits under httpx's auth flow, so a retried request keeps its Authorization header and its
-    idempotency key, and a 401 is left for the auth flow to refresh.
+    idempotency key, and a 401 is left for the auth flow to refresh. Each attempt runs under its deadline;
+    unless the request is streamed, the answer is read whole within it, decompressed, up to `cap` bytes.
     """
 
-    def __init__(self, inner: httpx.BaseTransport, policy: RetryPolicy, clock: Clock, vendor: Vendor) -> None:
+    def __init__(self, inner: httpx.BaseTransport, policy: RetryPolicy, clock: Clock, vendor: Vendor, cap: int) -> None:
         self._inner = inner
         self._policy = policy
         self._clock = clock
         self._vendor = vendor
+        self._cap = cap
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         attempts = Attempts.begin(self._policy, self._clock, self._vendor, request)
+        streamed = bool(request.extensions.get(STREAMED))
         while True:
             attempts.next()
             try:
-                response = self._inner.handle_request(request)
+                with deadline(_attempt_seconds(request)):
+                    response = self._inner.handle_request(request)
+                    if not streamed:
+                        response = self._read_whole(request, response)
             except Exception as exc:
                 decision = attempts.on_exception(exc)
                 if not decision.retry:
@@ -86,14 +112,65 @@ class RetryTransport(httpx.BaseTransport):
                 decision = attempts.on_response(response)
                 if not decision.retry:
                     return response
-                # Drain the (small) error body so the connection goes back to the pool.
+                # Drain what is left of the body so the connection goes back to the pool.
                 with contextlib.suppress(httpx.HTTPError):
                     response.read()
                 response.close()
             self._clock.sleep(decision.wait)
 
+    def _read_whole(self, request: httpx.Request, response: httpx.Response) -> httpx.Response:
+        """The answer with its body read, decompressed and capped; the headers say what the body now is."""
+        where = {"method": request.method, "url": redact_url(request.url)}
+        try:
+            if response.is_stream_consumed:
+                # Already in memory (a caller's transport that reads answers itself): only the cap is left.
+                if len(response.content) > self._cap:
+                    raise BodyTooLarge(self._cap)
+                return response
+            body = CappedBody(response.headers.get("content-encoding", ""), self._cap)
+            for chunk in response.iter_raw():
+                body.feed(chunk)
+        except BodyTooLarge:
+            raise ResponseTooLargeError(
+                f"the {response.status_code} answer is larger than max_response_bytes={self._cap} once decompressed",
+                **where,
+            ) from None
+        except (UnsupportedEncoding, zlib.error) as exc:
+            raise APIConnectionError(
+                f"the {response.status_code} answer's body could not be decoded ({type(exc).__name__}: {exc})",
+                **where,
+            ) from None
+        finally:
+            response.close()
+        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _DROPPED_HEADERS]
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=body.value(),
+            request=request,
+            extensions=response.extensions,
+        )
+
     def close(self) -> None:
         self._inner.close()
+
+
+class ClientTransport(httpx.BaseTransport):
+    """Sends through a caller's httpx client, so its proxies, mounts, TLS, headers and event hooks apply.
+
+    attachkit's auth, retries, caps and errors still apply on top; the caller owns the client and closes
+    it. Its default headers fill in what attachkit did not set. attachkit cannot reach the sockets of a
+    client it did not make, so there the deadline is checked between reads rather than at each of them.
+    """
+
+    def __init__(self, client: httpx.Client) -> None:
+        self._client = client
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        for name, value in self._client.headers.multi_items():
+            if name not in request.headers:
+                request.headers[name] = value
+        return self._client.send(request, stream=True, auth=_NO_AUTH, follow_redirects=False)
 
 
 class Unowned(httpx.BaseTransport):
@@ -121,26 +198,28 @@ class Session:
     storage: APIClient
 
 
-def _inner_transport(http_client: httpx.Client | None) -> httpx.BaseTransport:
+def _inner_transport(settings: Settings, http_client: httpx.Client | None) -> httpx.BaseTransport:
     if http_client is None:
         # TLS verification stays on: attachkit has no switch to turn it off.
-        return httpx.HTTPTransport(limits=DEFAULT_LIMITS)
+        return Network(proxy=settings.proxy, limits=DEFAULT_LIMITS)
     if not isinstance(http_client, httpx.Client):
         raise ValidationError("http_client", f"must be an {httpx.Client.__name__}")
-    # Send through the caller's transport (its pool, proxies and TLS settings); the caller keeps
-    # ownership of `http_client` and closes it.
-    return Unowned(http_client._transport)
+    if settings.proxy is not None:
+        raise ValidationError("proxy", "give the proxy to your http_client, or leave http_client out")
+    return ClientTransport(http_client)
 
 
 def connect(settings: Settings, auth: httpx.Auth, http_client: httpx.Client | None) -> Session:
     """The session of a client: the API client and the storage client, sharing one pool."""
-    inner = _inner_transport(http_client)
-    api_transport = RetryTransport(inner, settings.retry, settings.clock, settings.vendor)
-    storage_transport = Unowned(RetryTransport(inner, settings.retry, settings.clock, STORAGE))
+    inner = _inner_transport(settings, http_client)
+    cap = settings.max_response_bytes
+    api_transport = RetryTransport(inner, settings.retry, settings.clock, settings.vendor, cap)
+    storage_transport = Unowned(RetryTransport(inner, settings.retry, settings.clock, STORAGE, cap))
     common: dict[str, Any] = {
         "timeout": settings.timeout,
-        "headers": {"User-Agent": USER_AGENT},
+        "headers": {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
         "clock": settings.clock,
+        "trust_env": False,  # the environment's proxies are the inner transport's business
     }
     api = APIClient(vendor=settings.vendor, base_url=settings.base_url, auth=auth, transport=api_transport, **common)
     storage = APIClient(vendor=STORAGE, transport=storage_transport, **common)

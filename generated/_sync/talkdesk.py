@@ -32,10 +32,17 @@ class TalkdeskClient(ClientBase):
         access_token: a token obtained elsewhere; then no client credentials are needed or refreshed.
         base_url, token_url: override the region's hosts (a proxy, or `attachkit.testing.MockServer`).
         scope: space-separated scopes to ask for; by default the token carries every granted scope.
-        timeout: seconds, or an `httpx.Timeout`; default connect 5 s, read/write/pool 30 s.
+        timeout: seconds, or an `httpx.Timeout`; default connect 5 s, read/write/pool 30 s. The read timeout
+            (the number, when a number is given) bounds each attempt as a whole: connecting, sending, waiting
+            and reading the answer. Streamed uploads and downloads are bounded per read and write instead.
         max_retries: retries after the first attempt (default 2); see `RetryPolicy` for the rules.
         retry: a whole `RetryPolicy` (backoff, `max_retry_wait`), when `max_retries` is not enough.
-        http_client: an `httpx.Client` whose transport (pool, proxies, TLS) to send through; you close it.
+        http_client: an `httpx.Client` to send through, honoured whole (its proxies, mounts, TLS, headers
+            and event hooks), with attachkit's auth, retries, caps and errors on top; you close it.
+        proxy: a proxy URL for every request (`http://user:pass@proxy:3128`); by default `HTTPS_PROXY`,
+            `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` from the environment are followed.
+        max_response_bytes: the largest API answer accepted, counted after decompression (default 8 MiB);
+            a larger one raises `ResponseTooLargeError`. Downloads are streamed and not capped.
         clock: time source for waits and token expiry (tests pass a fake one).
         allow_insecure_http: permit plain `http://` to hosts other than loopback.
 
@@ -59,6 +66,8 @@ class TalkdeskClient(ClientBase):
         retry: RetryPolicy | None = None,
         clock: Clock | None = None,
         allow_insecure_http: bool = False,
+        proxy: str | None = None,
+        max_response_bytes: int | None = None,
     ) -> None:
         settings, auth, self._region = configure(
             account=account,
@@ -74,6 +83,8 @@ class TalkdeskClient(ClientBase):
             retry=retry,
             clock=clock,
             allow_insecure_http=allow_insecure_http,
+            proxy=proxy,
+            max_response_bytes=max_response_bytes,
         )
         flow: httpx.Auth = (
             ClientCredentialsAuth(

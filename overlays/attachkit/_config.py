@@ -24,6 +24,8 @@ Timeout = float | httpx.Timeout | None
 
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=5.0)
 DEFAULT_LIMITS: Final = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+DEFAULT_MAX_RESPONSE_BYTES: Final = 8 * 1024 * 1024
+"""The most an API answer (a JSON success, an error body, a token response) may hold once decompressed."""
 USER_AGENT: Final = f"attachkit/{__version__} python-httpx/{httpx.__version__}"
 
 
@@ -39,6 +41,8 @@ class Settings:
         clock: the time source for waits and token expiry.
         allow_insecure_http: whether plain http to hosts other than loopback was explicitly allowed; it also
             governs the storage URLs (pre-signed upload and download links) the API hands out.
+        proxy: the proxy for every request, or None to follow `HTTP_PROXY`/`HTTPS_PROXY`/`NO_PROXY`.
+        max_response_bytes: the cap on an API answer's decompressed body; downloads are streamed instead.
     """
 
     vendor: Vendor
@@ -47,6 +51,8 @@ class Settings:
     retry: RetryPolicy
     clock: Clock
     allow_insecure_http: bool = False
+    proxy: str | None = None
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
 
 
 def env(name: str, given: str | None) -> str | None:
@@ -82,6 +88,8 @@ def make_settings(
     retry: RetryPolicy | None,
     clock: Clock | None,
     allow_insecure_http: bool,
+    proxy: str | None = None,
+    max_response_bytes: int | None = None,
 ) -> Settings:
     """Check and combine a client's constructor arguments."""
     configure_logging_from_env()
@@ -95,11 +103,45 @@ def make_settings(
         retry=policy,
         clock=clock or SystemClock(),
         allow_insecure_http=bool(allow_insecure_http),
+        proxy=None if proxy is None else check_proxy(proxy),
+        max_response_bytes=DEFAULT_MAX_RESPONSE_BYTES
+        if max_response_bytes is None
+        else check_size(max_response_bytes, "max_response_bytes"),
     )
 
 
-def check_url(url: str, field: str, *, allow_insecure_http: bool) -> str:
-    """Refuse anything but https, except plain http to loopback or when explicitly allowed."""
+def check_proxy(proxy: object) -> str:
+    """An http(s) proxy URL (credentials in it are used for the proxy, and never logged)."""
+    if not isinstance(proxy, str) or not proxy:
+        raise ValidationError("proxy", "must be a proxy URL such as 'http://proxy.internal:3128'")
+    try:
+        parsed = httpx.URL(proxy)
+    except httpx.InvalidURL:
+        raise ValidationError("proxy", "is not a valid URL") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ValidationError("proxy", "must be an absolute http:// or https:// URL")
+    return proxy
+
+
+def check_size(value: object, field: str) -> int:
+    """A positive number of bytes."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    raise ValidationError(field, "must be a positive number of bytes")
+
+
+def check_storage_url(url: object, field: str, settings: Settings) -> str:
+    """A pre-signed storage URL from the API: https, or plain http only where the API itself is on loopback
+    (the mock) or insecure http was explicitly allowed. A link is the server's word, not the user's."""
+    base_on_loopback = _is_loopback(httpx.URL(settings.base_url).host)
+    if not isinstance(url, str):
+        raise ValidationError(field, "must be a URL")
+    return check_url(url, field, allow_insecure_http=settings.allow_insecure_http, loopback_ok=base_on_loopback)
+
+
+def check_url(url: str, field: str, *, allow_insecure_http: bool, loopback_ok: bool = True) -> str:
+    """Refuse anything but https, except plain http to loopback (unless `loopback_ok` is false) or when
+    explicitly allowed."""
     if not isinstance(url, str) or not url:
         raise ValidationError(field, "must be a non-empty URL")
     try:
@@ -109,7 +151,7 @@ def check_url(url: str, field: str, *, allow_insecure_http: bool) -> str:
     if parsed.scheme == "https" and parsed.host:
         return url.rstrip("/")
     if parsed.scheme == "http" and parsed.host:
-        if allow_insecure_http or _is_loopback(parsed.host):
+        if allow_insecure_http or (loopback_ok and _is_loopback(parsed.host)):
             return url.rstrip("/")
         raise ValidationError(
             field,

@@ -147,5 +147,6 @@ def connection_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnect
     """The typed error for a transport failure: `APITimeoutError` for timeouts, else `APIConnectionError`."""
     where = {"method": request.method, "url": redact_url(request.url)}
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"timed out ({type(exc).__name__})", **where)
+        detail = str(exc)
+        return APITimeoutError(f"timed out ({type(exc).__name__}{': ' + detail if detail else ''})", **where)
     return APIConnectionError(f"connection failed ({type(exc).__name__}: {exc})", **where)

@@ -14,6 +14,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from types import TracebackType
 from typing import TypeVar
 
+import httpcore
 import httpx
 
 R = TypeVar("R")
@@ -27,6 +28,16 @@ AsyncAuthFlow = AsyncGenerator[httpx.Request, httpx.Response]
 """An httpx auth flow (async face)."""
 AuthFlow = Generator[httpx.Request, httpx.Response, None]
 """An httpx auth flow (sync face)."""
+
+AsyncDefaultBackend = httpcore.AnyIOBackend
+"""The network backend httpcore would pick for asyncio (async face)."""
+DefaultBackend = httpcore.SyncBackend
+"""The network backend of blocking sockets (sync face)."""
+
+AsyncBodyStream = httpx.AsyncByteStream
+"""A response body as httpx expects it from a transport (async face)."""
+BodyStream = httpx.SyncByteStream
+"""A response body as httpx expects it from a transport (sync face)."""
 
 Lock = threading.Lock
 """The lock of the sync face: one thread at a time."""

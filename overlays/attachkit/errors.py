@@ -16,7 +16,8 @@
     │   ├── InternalServerError       5xx
     │   └── UnexpectedResponseError   any other status, or a success the spec does not describe
     ├── APIConnectionError            no usable response (connection refused, reset, dropped)
-    │   └── APITimeoutError           a connect, read, write or pool timeout
+    │   ├── APITimeoutError           a connect, read, write or pool timeout, or an attempt past `timeout=`
+    │   └── ResponseTooLargeError     an answer larger than `max_response_bytes` once decompressed
     ├── ValidationError               (also a ValueError) an argument breaks the spec; nothing was sent
     └── PartialSuccessError           a Digital Connect 206 with `strict=True`
 
@@ -54,6 +55,7 @@ __all__ = [
     "PermissionDeniedError",
     "PreconditionRequiredError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "UnexpectedResponseError",
     "UnsupportedMediaTypeError",
     "ValidationError",
@@ -219,7 +221,14 @@ class APIConnectionError(AttachkitError):
 
 
 class APITimeoutError(APIConnectionError):
-    """A connect, read, write or pool timeout expired (after any retries)."""
+    """A connect, read, write or pool timeout expired, or an attempt outlasted `timeout=` (after any retries)."""
+
+
+class ResponseTooLargeError(APIConnectionError):
+    """An answer's body, once decompressed, was larger than the client's `max_response_bytes`; it was not kept.
+
+    The server may have acted on the request (a create may have happened): look before you resend.
+    """
 
 
 class ValidationError(AttachkitError, ValueError):

@@ -9,7 +9,8 @@ import httpx
 
 from attachkit._async.base import AsyncResource
 from attachkit._attempts import call_options
-from attachkit._config import Timeout, check_url
+from attachkit._config import Timeout, check_storage_url
+from attachkit._deadline import STREAMED
 from attachkit._error_mapping import connection_error
 from attachkit._generated.talkdesk_attachments import AuthenticatedClient
 from attachkit._generated.talkdesk_attachments.api.attachments import (
@@ -120,14 +121,15 @@ class AsyncAttachments(AsyncResource[AuthenticatedClient]):
         """
         source = open_source(file, name=name, content_type=content_type, progress=progress)
         try:
-            body = create_body(upload_name(source), "pending", metadata)  # check before sending anything
+            the_name = upload_name(source)
+            create_body(the_name, "pending", metadata)  # check before sending anything
             link = await self.request_upload_link(timeout=timeout, max_retries=max_retries)
             storage = self._session.storage
-            request = put_request(storage, link, source, self._session.settings.allow_insecure_http)
+            request = put_request(storage, link, source, self._session.settings)
             with call_options(timeout, max_retries):
                 await (await storage.send(request)).aclose()
             return await self.create(
-                name=body.name,
+                name=the_name,
                 request_id=link.request_id,
                 metadata=metadata,
                 timeout=timeout,
@@ -151,12 +153,12 @@ class AsyncAttachments(AsyncResource[AuthenticatedClient]):
         `progress(bytes_received, total)` is called as the bytes arrive (`total` from Content-Length, if sent).
         """
         link = await self.download_link(attachment_id, timeout=timeout, max_retries=max_retries)
-        url = check_url(link.url, "download_link.url", allow_insecure_http=self._session.settings.allow_insecure_http)
+        url = check_storage_url(link.url, "download_link.url", self._session.settings)
         sink = Sink(destination)
         written = 0
         try:
             with call_options(timeout, max_retries):
-                async with self._session.storage.stream("GET", url) as response:
+                async with self._session.storage.stream("GET", url, extensions={STREAMED: True}) as response:
                     total = content_length(response)
                     try:
                         async for chunk in response.aiter_bytes():

@@ -20,8 +20,10 @@ class AsyncWebexClient(AsyncClientBase):
     Args:
         access_token: a bot, integration or personal access token; default `WEBEX_ACCESS_TOKEN`.
         base_url: default `WEBEX_BASE_URL`, else `https://webexapis.com/v1`.
-        timeout, max_retries, retry, clock, allow_insecure_http: as for the Talkdesk client.
-        http_client: an `httpx.AsyncClient` whose transport (pool, proxies, TLS) to send through; you close it.
+        timeout, max_retries, retry, clock, allow_insecure_http, proxy, max_response_bytes: as for the
+            Talkdesk client.
+        http_client: an `httpx.AsyncClient` to send through, honoured whole (its proxies, mounts, TLS, headers
+            and event hooks), with attachkit's auth, retries, caps and errors on top; you close it.
 
     Use it as a context manager, or call `close()`, to release its connection pool.
     """
@@ -37,6 +39,8 @@ class AsyncWebexClient(AsyncClientBase):
         retry: RetryPolicy | None = None,
         clock: Clock | None = None,
         allow_insecure_http: bool = False,
+        proxy: str | None = None,
+        max_response_bytes: int | None = None,
     ) -> None:
         settings, auth = configure(
             access_token=access_token,
@@ -46,6 +50,8 @@ class AsyncWebexClient(AsyncClientBase):
             retry=retry,
             clock=clock,
             allow_insecure_http=allow_insecure_http,
+            proxy=proxy,
+            max_response_bytes=max_response_bytes,
         )
         self._session = session = connect(settings, auth, http_client)
         self._attachment_actions = AsyncAttachmentActions(

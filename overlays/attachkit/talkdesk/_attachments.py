@@ -15,7 +15,8 @@ import httpx
 from attachkit._generated.talkdesk_attachments.models import CreateAttachmentRequest, UploadLink, UploadLinkRequest
 from attachkit._generated.talkdesk_attachments.types import UNSET, Unset
 
-from .._config import check_url
+from .._config import Settings, check_storage_url
+from .._deadline import STREAMED
 from .._streams import Source
 from .._validation import contract
 from ..errors import ValidationError
@@ -54,15 +55,15 @@ def check_id(operation_id: str, attachment_id: str) -> None:
 
 
 def put_request(
-    storage: httpx.Client | httpx.AsyncClient, link: UploadLink, source: Source, allow_insecure_http: bool
+    storage: httpx.Client | httpx.AsyncClient, link: UploadLink, source: Source, settings: Settings
 ) -> httpx.Request:
-    """The pre-signed PUT of `source` to the upload link."""
-    url = check_url(link.url, "upload_link.url", allow_insecure_http=allow_insecure_http)
+    """The pre-signed PUT of `source` to the upload link: streamed, so held to per-operation timeouts only."""
+    url = check_storage_url(link.url, "upload_link.url", settings)
     headers = {"Content-Type": source.content_type, "Content-Length": str(source.body.size)}
     # Build with a placeholder body, then attach ours: httpx.Request(stream=...) would skip the Host and
     # client headers, and an empty `content` would be cached as the body. Ours can be read again, so a
     # retried PUT sends the whole file again. Content-Length is given, so no chunked encoding is added.
-    request = storage.build_request("PUT", url, headers=headers, content=iter(()))
+    request = storage.build_request("PUT", url, headers=headers, content=iter(()), extensions={STREAMED: True})
     request.stream = source.body
     return request
 

@@ -42,6 +42,8 @@ def configure(
     retry: RetryPolicy | None,
     clock: Clock | None,
     allow_insecure_http: bool,
+    proxy: str | None,
+    max_response_bytes: int | None,
 ) -> tuple[Settings, BearerAuth | Credentials, RegionName]:
     """Resolve arguments and `TALKDESK_*` variables into settings, the auth to use, and the region."""
     the_region = region(env(ENV["region"], region_name) or "us")
@@ -55,6 +57,8 @@ def configure(
         retry=retry,
         clock=clock,
         allow_insecure_http=allow_insecure_http,
+        proxy=proxy,
+        max_response_bytes=max_response_bytes,
     )
     if access_token is not None:
         if not isinstance(access_token, str) or not access_token:

@@ -28,6 +28,8 @@ def configure(
     retry: RetryPolicy | None,
     clock: Clock | None,
     allow_insecure_http: bool,
+    proxy: str | None,
+    max_response_bytes: int | None,
 ) -> tuple[Settings, BearerAuth]:
     token = env(ENV["access_token"], access_token)
     if not token or not isinstance(token, str):
@@ -40,5 +42,7 @@ def configure(
         retry=retry,
         clock=clock,
         allow_insecure_http=allow_insecure_http,
+        proxy=proxy,
+        max_response_bytes=max_response_bytes,
     )
     return settings, BearerAuth(token)

@@ -1,0 +1,203 @@
+"""attachkit's own connections: httpcore pools that honour proxies and hold every socket operation to the
+attempt's deadline.
+
+httpx's transports give no way to reach the sockets, so a server that drips its answer could outlast any
+timeout. This transport is the same thin layer over httpcore that httpx's is, with one difference: its
+network backend asks `attachkit._deadline.clamp()` before each connect, read and write. Proxies follow
+httpx's and requests' rules: an explicit `proxy=` for everything, else `HTTP_PROXY`, `HTTPS_PROXY` and
+`ALL_PROXY` from the environment, with `NO_PROXY` respected (through `urllib.request`, as requests does).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ssl
+import urllib.request
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any, Final
+
+import httpcore
+import httpx
+
+from attachkit._deadline import clamp
+from attachkit._faces import AsyncBodyStream, AsyncDefaultBackend
+
+# httpcore's exceptions as httpx's, most specific first (httpx keeps the same table privately).
+_EXCEPTIONS: Final[tuple[tuple[type[Exception], type[httpx.TransportError]], ...]] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.ProxyError, httpx.ProxyError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+)
+
+
+@contextlib.contextmanager
+def _mapped() -> Iterator[None]:
+    try:
+        yield
+    except Exception as exc:
+        for theirs, ours in _EXCEPTIONS:
+            if isinstance(exc, theirs):
+                raise ours(str(exc) or type(exc).__name__) from exc
+        raise
+
+
+class AsyncDeadlineStream(httpcore.AsyncNetworkStream):
+    """A connection whose every read and write waits no longer than the attempt's deadline allows."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, clamp(timeout, httpcore.ReadTimeout))
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, clamp(timeout, httpcore.WriteTimeout))
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        tls = await self._inner.start_tls(ssl_context, server_hostname, clamp(timeout, httpcore.ConnectTimeout))
+        return AsyncDeadlineStream(tls)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class AsyncDeadlineBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's own backend, its connections wrapped in `AsyncDeadlineStream`."""
+
+    def __init__(self) -> None:
+        self._inner = AsyncDefaultBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self._inner.connect_tcp(
+            host, port, clamp(timeout, httpcore.ConnectTimeout), local_address, socket_options
+        )
+        return AsyncDeadlineStream(stream)
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self._inner.connect_unix_socket(path, clamp(timeout, httpcore.ConnectTimeout), socket_options)
+        return AsyncDeadlineStream(stream)
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class AsyncResponseBody(AsyncBodyStream):
+    """httpcore's response stream as httpx's, with its exceptions mapped."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        with _mapped():
+            async for part in self._inner:
+                yield part
+
+    async def aclose(self) -> None:
+        with _mapped():
+            await self._inner.aclose()
+
+
+def _proxy(url: str) -> httpcore.Proxy:
+    parsed = httpx.URL(url)
+    auth = (parsed.username, parsed.password) if parsed.username else None
+    return httpcore.Proxy(url=str(parsed.copy_with(username=None, password=None)), auth=auth)
+
+
+class AsyncNetwork(httpx.AsyncBaseTransport):
+    """The transport under attachkit's retries when no `http_client` is given: deadlines, proxies, TLS on.
+
+    Args:
+        proxy: one proxy URL for every request; None to follow the environment.
+        limits: the pool's connection limits (one pool per route: direct, or through each proxy).
+        trust_env: read proxies (and `SSL_CERT_FILE`/`SSL_CERT_DIR`) from the environment.
+    """
+
+    def __init__(self, *, proxy: str | None, limits: httpx.Limits, trust_env: bool = True) -> None:
+        self._ssl = httpx.create_ssl_context(trust_env=trust_env)
+        self._backend = AsyncDeadlineBackend()
+        self._limits = limits
+        self._pools: dict[str | None, httpcore.AsyncConnectionPool] = {None: self._pool(None)}
+        self._explicit = proxy
+        # Read once, like httpx: the environment of the moment the client was made.
+        self._by_scheme: dict[str, str] = {}
+        if proxy is not None:
+            self._pools[proxy] = self._pool(proxy)
+        elif trust_env:
+            found = urllib.request.getproxies()
+            for scheme in ("http", "https"):
+                url = found.get(scheme) or found.get("all")
+                if url:
+                    self._by_scheme[scheme] = url
+                    if url not in self._pools:
+                        self._pools[url] = self._pool(url)
+
+    def _pool(self, proxy: str | None) -> httpcore.AsyncConnectionPool:
+        return httpcore.AsyncConnectionPool(
+            ssl_context=self._ssl,
+            proxy=None if proxy is None else _proxy(proxy),
+            max_connections=self._limits.max_connections,
+            max_keepalive_connections=self._limits.max_keepalive_connections,
+            keepalive_expiry=self._limits.keepalive_expiry,
+            network_backend=self._backend,
+        )
+
+    def route(self, url: httpx.URL) -> str | None:
+        """The proxy a request to `url` goes through, or None for a direct connection."""
+        if self._explicit is not None:
+            return self._explicit
+        proxy = self._by_scheme.get(url.scheme)
+        if proxy is None or urllib.request.proxy_bypass(url.host):
+            return None
+        return proxy
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        pool = self._pools[self.route(request.url)]
+        core = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=request.url.raw_scheme,
+                host=request.url.raw_host,
+                port=request.url.port,
+                target=request.url.raw_path,
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with _mapped():
+            response = await pool.handle_async_request(core)
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.headers,
+            stream=AsyncResponseBody(response.stream),
+            extensions=response.extensions,
+        )
+
+    async def aclose(self) -> None:
+        for pool in self._pools.values():
+            await pool.aclose()

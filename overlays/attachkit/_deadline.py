@@ -1,0 +1,62 @@
+"""The deadline of one attempt, and how each socket operation is held to it.
+
+`timeout=` bounds an attempt as a whole: connecting, sending, waiting and reading the answer. httpx's
+own timeouts apply to each socket operation, so a server that sends a byte every half second would keep
+a call alive for as long as it liked. The retrying transport opens a deadline for each attempt; attachkit's
+network backend (`attachkit._async.network`) asks `clamp()` before every connect, read and write, so no
+single operation may wait past it and none starts after it. Streamed uploads and downloads open no
+deadline: their bound is the per-operation timeout, which ends a stalled transfer without capping a
+large healthy one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import time
+from collections.abc import Iterator
+from typing import Final
+
+import httpcore
+
+STREAMED: Final = "attachkit.streamed"
+"""A request extension: the transfer is streamed, so its attempts open no overall deadline."""
+
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("attachkit_deadline", default=None)
+_FLOOR: Final = 0.001  # a socket timeout of 0 would mean "non-blocking", not "now"
+
+
+@contextlib.contextmanager
+def deadline(seconds: float | None) -> Iterator[None]:
+    """Hold every socket operation inside the block (this thread, or this task) to `seconds` from now."""
+    if seconds is None:
+        yield
+        return
+    token = _DEADLINE.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def remaining() -> float | None:
+    """Seconds left before the current deadline (negative once passed), or None without one."""
+    end = _DEADLINE.get()
+    return None if end is None else end - time.monotonic()
+
+
+def expired() -> bool:
+    """Whether the current deadline, if any, has passed."""
+    left = remaining()
+    return left is not None and left <= 0
+
+
+def clamp(timeout: float | None, kind: type[httpcore.TimeoutException]) -> float | None:
+    """The timeout for one socket operation under the current deadline; `kind` once the deadline has passed."""
+    left = remaining()
+    if left is None:
+        return timeout
+    if left <= 0:
+        raise kind("the attempt's deadline passed")
+    left = max(left, _FLOOR)
+    return left if timeout is None else min(timeout, left)
