@@ -83,7 +83,7 @@ class Resource(Generic[G]):
         with call_options(timeout, max_retries), exchange(operation) as seen:
             try:
                 detailed = send()
-            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
                 if seen.response is None:
                     raise
                 raise _unreadable(self._session, seen, exc) from exc

@@ -6,6 +6,7 @@ it) ask `TokenCache` what to request and what to keep from the answer.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator
 from typing import Final
 
@@ -77,7 +78,7 @@ class TokenCache:
             data = response.json()
             token = data["access_token"]
             lifetime = float(data.get("expires_in", _DEFAULT_LIFETIME))
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             raise UnexpectedResponseError(
                 status_code=response.status_code,
                 vendor=TALKDESK_OAUTH.name,
@@ -94,6 +95,8 @@ class TokenCache:
                 method="POST",
                 url=self.token_url,
             )
+        if not math.isfinite(lifetime):  # "nan" or "inf" would keep a token for ever, or never
+            lifetime = _DEFAULT_LIFETIME
         # Refresh a little early so a token does not expire in flight: 10% of its life, at most 30 s.
         margin = min(30.0, lifetime * 0.1)
         self._token = token

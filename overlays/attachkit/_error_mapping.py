@@ -76,7 +76,7 @@ def error_from_response(vendor: Vendor, response: httpx.Response, *, now: float 
     if body:
         try:
             data = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
             data = None
     if not isinstance(data, dict):
         data = {}

@@ -71,12 +71,21 @@ class UploadBody(httpx.SyncByteStream, httpx.AsyncByteStream):
         yield from iter(lambda: self._file.read(CHUNK), b"")  # type: ignore[union-attr]
 
     def __iter__(self) -> Iterator[bytes]:
+        # The length was declared up front (a pre-signed PUT needs it): a file that grows or shrinks while it
+        # is sent is refused here, before a byte too many goes out, rather than by the HTTP library mid-write.
+        # The connection is then dropped with the body incomplete, so the server stores nothing.
         done = 0
         for chunk in self._chunks():
+            if done + len(chunk) > self.size:
+                raise ValidationError("file", f"grew while it was being uploaded (declared {self.size} bytes)")
             done += len(chunk)
             yield chunk
             if self._progress is not None:
                 self._progress(done, self.size)
+        if done != self.size:
+            raise ValidationError(
+                "file", f"shrank while it was being uploaded ({done} of the declared {self.size} bytes)"
+            )
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         # Local file reads in 256 KiB chunks; the event loop is blocked only for one chunk at a time.

@@ -84,7 +84,7 @@ class AsyncResource(Generic[G]):
         with call_options(timeout, max_retries), exchange(operation) as seen:
             try:
                 detailed = await send()
-            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
                 if seen.response is None:
                     raise
                 raise _unreadable(self._session, seen, exc) from exc
