@@ -9,6 +9,14 @@ Each spec becomes one package, named after the file (`talkdesk-attachments.yaml`
 openapi-python-client and ruff are the pinned versions from the project's `dev` extra; the ruff that
 the generator's post-hooks call is the one installed next to this interpreter, so a machine-wide ruff of
 another version cannot change the output.
+
+When `scripts/unasync.py` is present, its output (the sync face of the async client) is written into
+`generated/_sync` in the same run, because this script rewrites `generated/` whole.
+
+The generator runs with attachkit's templates (`openapi/templates/`, passed as `--custom-template-path`):
+they override only what attachkit changes; see `openapi/templates/README.md`. One of them makes every
+package's `types.py` import `Unset`/`UNSET` from `generated/_unset.py`, which this script writes, so the
+three packages share one `Unset` class.
 """
 
 from __future__ import annotations
@@ -26,9 +34,38 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "openapi"
 CONFIG = SPECS / "generator-config.yaml"
+TEMPLATES = SPECS / "templates"
 GENERATED = ROOT / "generated"
+# The sync face of the hand-written async client, machine-written into generated/_sync by its own script.
+UNASYNC = ROOT / "scripts" / "unasync.py"
 
 INIT = '''"""Machine-written code behind `attachkit`: private, imported only by the overlays."""
+'''
+
+# The one `Unset` of every generated package (their `types.py` import it; see openapi/templates/types.py.jinja).
+UNSET_MODULE = '''"""`Unset` and `UNSET`, shared by every generated package (written by scripts/regenerate.py).
+
+A model field whose JSON key was absent holds `UNSET` (falsy, and distinct from `None`, which is JSON null).
+Each package's `types.py` imports them from here, so `isinstance(value, Unset)` holds whichever spec the model
+comes from. Users import them from `attachkit.types`.
+"""
+
+from typing import Literal
+
+
+class Unset:
+    """The type of `UNSET`: the value of a field the JSON object did not carry."""
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Unset = Unset()
+
+__all__ = ["UNSET", "Unset"]
 '''
 
 README = """\
@@ -44,6 +81,9 @@ Do not edit anything here by hand: change the spec or the generator configuratio
 
 The folder is importable as `attachkit._generated` (a link in a checkout, a copy in the wheel): these
 packages are private parts of attachkit, never top-level names in users' environments.
+
+The generator runs with the templates in `openapi/templates/`. `_unset.py` holds the one `Unset` class and
+`UNSET` value that all packages share (users import them from `attachkit.types`).
 
 | package | spec |
 |---|---|
@@ -92,6 +132,8 @@ def generate_into(out: Path) -> None:
                 str(spec),
                 "--config",
                 str(CONFIG),
+                "--custom-template-path",
+                str(TEMPLATES),
                 "--meta",
                 "none",
                 "--output-path",
@@ -112,6 +154,10 @@ def generate_into(out: Path) -> None:
         rows.append(f"| `attachkit._generated.{name}` | `openapi/{spec.name}` |")
     (out / "README.md").write_text(README.format(rows="\n".join(rows)))
     (out / "__init__.py").write_text(INIT)
+    (out / "_unset.py").write_text(UNSET_MODULE)
+    # generated/ is rewritten whole, so the sync face (scripts/unasync.py, when present) is written with it.
+    if UNASYNC.is_file():
+        subprocess.run([sys.executable, str(UNASYNC), "--out", str(out / "_sync")], check=True, env=env)
 
 
 def differences(left: Path, right: Path) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -50,3 +52,34 @@ def test_import_attachkit_reaches_all_three_generated_clients() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd="/")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
+
+
+# -- one Unset, exported once ------------------------------------------------------------------------------
+
+GENERATED_PACKAGES = ("talkdesk_attachments", "talkdesk_digital_connect", "webex_attachment_actions")
+
+
+def test_the_three_packages_share_one_unset_exported_from_attachkit_types() -> None:
+    import attachkit.types
+
+    for package in GENERATED_PACKAGES:
+        types = importlib.import_module(f"attachkit._generated.{package}.types")
+        assert types.Unset is attachkit.types.Unset, package
+        assert types.UNSET is attachkit.types.UNSET, package
+    assert not attachkit.types.UNSET and repr(attachkit.types.UNSET) == "UNSET"
+    assert attachkit.types.__all__ == ["UNSET", "Unset"]
+
+
+def test_no_generated_package_defines_its_own_unset() -> None:
+    for package in GENERATED_PACKAGES:
+        tree = ast.parse((ROOT / "generated" / package / "types.py").read_text())
+        assert "Unset" not in {node.name for node in tree.body if isinstance(node, ast.ClassDef)}, package
+
+
+def test_the_templates_are_for_the_pinned_generator() -> None:
+    """openapi/templates/ holds changed copies of openapi-python-client 0.29.1's templates (see its README)."""
+    from importlib.metadata import version
+
+    assert version("openapi-python-client") == "0.29.1"
+    readme = (ROOT / "openapi" / "templates" / "README.md").read_text()
+    assert "openapi-python-client **0.29.1**" in readme

@@ -19,23 +19,25 @@ T = TypeVar("T", bound="Attachment")
 
 @_attrs_define
 class Attachment:
+    """The `Attachment` object (its schema has no description)."""
+
     id: str
-    """ The ID of the attachment. """
+    """The ID of the attachment."""
     name: str
     state: str
-    """ The current state of the attachment. The allowed values are not documented, so this stays an
-    open string rather than a closed enum.
-     """
+    """The current state of the attachment. The allowed values are not documented, so this stays an
+    open string rather than a closed enum."""
     size: int | Unset = UNSET
-    """ The attachment size, in bytes. """
+    """The attachment size, in bytes."""
     type_: str | Unset = UNSET
-    """ The attachment type (a MIME type in the documented example). """
+    """The attachment type (a MIME type in the documented example). JSON name: `type`."""
     metadata: Metadata | Unset = UNSET
-    """ Free-form metadata. The documented example carries flow_id, name, size and type. """
+    """Free-form metadata. The documented example carries flow_id, name, size and type."""
     provider: AttachmentProvider | Unset = UNSET
-    """ Undocumented; presumably the storage provider. """
+    """Undocumented; presumably the storage provider."""
     field_links: AttachmentLinks | Unset = UNSET
-    """ HAL API-related links. Follow the hrefs as given; their host is neither the gateway nor the token host. """
+    """HAL API-related links. Follow the hrefs as given; their host is neither the gateway nor the token host. JSON
+    name: `_links`."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -51,11 +53,11 @@ class Attachment:
 
         metadata: dict[str, Any] | Unset = UNSET
         if not isinstance(self.metadata, Unset):
-            metadata = self.metadata.to_dict()
+            metadata = dict(self.metadata)
 
         provider: dict[str, Any] | Unset = UNSET
         if not isinstance(self.provider, Unset):
-            provider = self.provider.to_dict()
+            provider = dict(self.provider)
 
         field_links: dict[str, Any] | Unset = UNSET
         if not isinstance(self.field_links, Unset):
@@ -105,14 +107,14 @@ class Attachment:
         if isinstance(_metadata, Unset):
             metadata = UNSET
         else:
-            metadata = Metadata.from_dict(_metadata)
+            metadata = Metadata(_metadata)
 
         _provider = d.pop("provider", UNSET)
         provider: AttachmentProvider | Unset
         if isinstance(_provider, Unset):
             provider = UNSET
         else:
-            provider = AttachmentProvider.from_dict(_provider)
+            provider = AttachmentProvider(_provider)
 
         _field_links = d.pop("_links", UNSET)
         field_links: AttachmentLinks | Unset

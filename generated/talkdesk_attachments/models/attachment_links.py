@@ -20,6 +20,7 @@ class AttachmentLinks:
     """HAL API-related links. Follow the hrefs as given; their host is neither the gateway nor the token host."""
 
     self_: Link | Unset = UNSET
+    """JSON name: `self`."""
     download_link: Link | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -17,12 +17,14 @@ T = TypeVar("T", bound="CreateAttachmentRequest")
 
 @_attrs_define
 class CreateAttachmentRequest:
+    """The `CreateAttachmentRequest` object (its schema has no description)."""
+
     name: str
-    """ Name of the attachment. Names are unique; a second attachment with the same name is a 409. """
+    """Name of the attachment. Names are unique; a second attachment with the same name is a 409."""
     request_id: str
-    """ The `request_id` returned with the upload link. """
+    """The `request_id` returned with the upload link."""
     metadata: Metadata | Unset = UNSET
-    """ Free-form metadata. The documented example carries flow_id, name, size and type. """
+    """Free-form metadata. The documented example carries flow_id, name, size and type."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -32,7 +34,7 @@ class CreateAttachmentRequest:
 
         metadata: dict[str, Any] | Unset = UNSET
         if not isinstance(self.metadata, Unset):
-            metadata = self.metadata.to_dict()
+            metadata = dict(self.metadata)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -61,7 +63,7 @@ class CreateAttachmentRequest:
         if isinstance(_metadata, Unset):
             metadata = UNSET
         else:
-            metadata = Metadata.from_dict(_metadata)
+            metadata = Metadata(_metadata)
 
         create_attachment_request = cls(
             name=name,

@@ -11,10 +11,12 @@ T = TypeVar("T", bound="DownloadLink")
 
 @_attrs_define
 class DownloadLink:
+    """The `DownloadLink` object (its schema has no description)."""
+
     url: str
-    """ Address of the resource. """
+    """Address of the resource."""
     expire_time: int
-    """ Expiration in seconds. Default 600. """
+    """Expiration in seconds. Default 600."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

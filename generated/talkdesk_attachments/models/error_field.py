@@ -11,6 +11,8 @@ T = TypeVar("T", bound="ErrorField")
 
 @_attrs_define
 class ErrorField:
+    """The `ErrorField` object (its schema has no description)."""
+
     name: str
     description: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

@@ -11,8 +11,10 @@ T = TypeVar("T", bound="Link")
 
 @_attrs_define
 class Link:
+    """The `Link` object (its schema has no description)."""
+
     href: str
-    """ Address of the resource. """
+    """Address of the resource."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,47 +1,6 @@
-from __future__ import annotations
+"""Free-form metadata. The documented example carries flow_id, name, size and type."""
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, TypeAlias
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-T = TypeVar("T", bound="Metadata")
-
-
-@_attrs_define
-class Metadata:
-    """Free-form metadata. The documented example carries flow_id, name, size and type."""
-
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-
-        return field_dict
-
-    @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        metadata = cls()
-
-        metadata.additional_properties = d
-        return metadata
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+Metadata: TypeAlias = dict[str, Any]
+"""Free-form metadata. The documented example carries flow_id, name, size and type."""

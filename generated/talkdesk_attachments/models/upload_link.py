@@ -11,10 +11,12 @@ T = TypeVar("T", bound="UploadLink")
 
 @_attrs_define
 class UploadLink:
+    """The `UploadLink` object (its schema has no description)."""
+
     request_id: str
-    """ ID that should be used as the request identifier (request_id) when creating the attachment. """
+    """ID that should be used as the request identifier (request_id) when creating the attachment."""
     url: str
-    """ Upload link address (a pre-signed storage URL). """
+    """Upload link address (a pre-signed storage URL)."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

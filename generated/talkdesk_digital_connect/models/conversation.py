@@ -13,7 +13,10 @@ T = TypeVar("T", bound="Conversation")
 
 @_attrs_define
 class Conversation:
+    """The `Conversation` object (its schema has no description)."""
+
     id: str | Unset = UNSET
+    """The identifier of the conversation."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -20,11 +20,11 @@ class Error:
     """The Talkdesk API error body."""
 
     code: str
-    """ An opaque error code; no catalogue is published. """
+    """An opaque error code; no catalogue is published."""
     message: str
     description: str | Unset = UNSET
     fields: list[ErrorField] | Unset = UNSET
-    """ The fields that caused the error, when there are any. """
+    """The fields that caused the error, when there are any."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

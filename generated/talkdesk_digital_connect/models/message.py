@@ -13,10 +13,14 @@ T = TypeVar("T", bound="Message")
 
 @_attrs_define
 class Message:
+    """The `Message` object (its schema has no description)."""
+
     id: str | Unset = UNSET
+    """The identifier of the conversation."""
     created_at: str | Unset = UNSET
-    """ Creation time, exactly 24 characters (for example `2022-01-01T09:00:00.000Z`). """
+    """Creation time, exactly 24 characters (for example `2022-01-01T09:00:00.000Z`)."""
     message_id: str | Unset = UNSET
+    """The identifier of the outbound message."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -14,16 +14,15 @@ T = TypeVar("T", bound="MessageAttachment")
 @_attrs_define
 class MessageAttachment:
     """A reference to an attachment. Only `id` is required here: it is what links the message to the
-    attachment; the page shows the other fields by example only. Note `size` is a string.
-
-    """
+    attachment; the page shows the other fields by example only. Note `size` is a string."""
 
     id: str
+    """The attachment id from the Attachments API."""
     name: str | Unset = UNSET
     type_: str | Unset = UNSET
-    """ MIME type. """
+    """MIME type. JSON name: `type`."""
     size: str | Unset = UNSET
-    """ Size in bytes, as a decimal string (the documented example sends "1024"). """
+    """Size in bytes, as a decimal string (the documented example sends "1024")."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

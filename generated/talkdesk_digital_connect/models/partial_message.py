@@ -13,12 +13,16 @@ T = TypeVar("T", bound="PartialMessage")
 
 @_attrs_define
 class PartialMessage:
+    """The `PartialMessage` object (its schema has no description)."""
+
     id: str | Unset = UNSET
+    """The identifier of the conversation."""
     created_at: str | Unset = UNSET
-    """ Creation time, exactly 24 characters. """
+    """Creation time, exactly 24 characters."""
     message_id: str | Unset = UNSET
+    """The identifier of the outbound message."""
     partial_fail_reason: str | Unset = UNSET
-    """ The fail reason for the attachments. """
+    """The fail reason for the attachments."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -17,10 +17,12 @@ T = TypeVar("T", bound="SendMessageRequest")
 
 @_attrs_define
 class SendMessageRequest:
+    """The `SendMessageRequest` object (its schema has no description)."""
+
     content: str
-    """ The message text. """
+    """The message text."""
     attachments: list[MessageAttachment] | Unset = UNSET
-    """ Attachments created with the Attachments API. """
+    """Attachments created with the Attachments API."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

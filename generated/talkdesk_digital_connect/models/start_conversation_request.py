@@ -21,15 +21,18 @@ T = TypeVar("T", bound="StartConversationRequest")
 
 @_attrs_define
 class StartConversationRequest:
+    """The `StartConversationRequest` object (its schema has no description)."""
+
     touchpoint_id: str
+    """The touchpoint the conversation arrives on."""
     subject: str | Unset = UNSET
-    """ What the contact wants to talk about. """
+    """What the contact wants to talk about."""
     contact_person: ContactPerson | Unset = UNSET
-    """ Who the contact is. The documented example carries only `email`. """
+    """Who the contact is. The documented example carries only `email`."""
     context_parameters: StartConversationRequestContextParameters | Unset = UNSET
-    """ Free-form context shown to the agent (the documented example uses string values). """
+    """Free-form context shown to the agent (the documented example uses string values)."""
     previous_messages: list[PreviousMessage] | Unset = UNSET
-    """ Earlier messages of the exchange, to give the agent the history. """
+    """Earlier messages of the exchange, to give the agent the history."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -43,7 +46,7 @@ class StartConversationRequest:
 
         context_parameters: dict[str, Any] | Unset = UNSET
         if not isinstance(self.context_parameters, Unset):
-            context_parameters = self.context_parameters.to_dict()
+            context_parameters = dict(self.context_parameters)
 
         previous_messages: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.previous_messages, Unset):
@@ -95,7 +98,7 @@ class StartConversationRequest:
         if isinstance(_context_parameters, Unset):
             context_parameters = UNSET
         else:
-            context_parameters = StartConversationRequestContextParameters.from_dict(
+            context_parameters = StartConversationRequestContextParameters(
                 _context_parameters
             )
 

@@ -21,22 +21,23 @@ T = TypeVar("T", bound="AttachmentActivity")
 
 @_attrs_define
 class AttachmentActivity:
+    """The `AttachmentActivity` object (its schema has no description)."""
+
     type_: AttachmentActivityType
-    """ The type of action performed. """
+    """The type of action performed. JSON name: `type`."""
     message_id: str
-    """ The parent message on which the attachment action was performed. """
+    """The parent message on which the attachment action was performed. JSON name: `messageId`."""
     id: str | Unset = UNSET
-    """ A unique identifier for the action. """
+    """A unique identifier for the action."""
     person_id: str | Unset = UNSET
-    """ The ID of the person who performed the action. """
+    """The ID of the person who performed the action. JSON name: `personId`."""
     room_id: str | Unset = UNSET
-    """ The ID of the room in which the action was performed. """
+    """The ID of the room in which the action was performed. JSON name: `roomId`."""
     inputs: Inputs | Unset = UNSET
-    """ The attachment action's inputs, keyed by the card's input ids. `Name`, `Url`, `Email` and `Tel` are the
-    sample card's ids; other keys take any JSON value.
-     """
+    """The attachment action's inputs, keyed by the card's input ids. `Name`, `Url`, `Email` and `Tel` are the
+    sample card's ids; other keys take any JSON value."""
     created: str | Unset = UNSET
-    """ The date and time the action was created (ISO-8601, for example `2016-05-10T19:41:00.100Z`). """
+    """The date and time the action was created (ISO-8601, for example `2016-05-10T19:41:00.100Z`)."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -22,6 +22,7 @@ class Error:
     message: str | Unset = UNSET
     errors: list[ErrorDetail] | Unset = UNSET
     tracking_id: str | Unset = UNSET
+    """JSON name: `trackingId`."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -14,14 +14,16 @@ T = TypeVar("T", bound="Inputs")
 @_attrs_define
 class Inputs:
     """The attachment action's inputs, keyed by the card's input ids. `Name`, `Url`, `Email` and `Tel` are the
-    sample card's ids; other keys take any JSON value.
-
-    """
+    sample card's ids; other keys take any JSON value."""
 
     name: str | Unset = UNSET
+    """JSON name: `Name`."""
     url: str | Unset = UNSET
+    """JSON name: `Url`."""
     email: str | Unset = UNSET
+    """JSON name: `Email`."""
     tel: str | Unset = UNSET
+    """JSON name: `Tel`."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -20,14 +20,15 @@ T = TypeVar("T", bound="SubmitCardAction")
 
 @_attrs_define
 class SubmitCardAction:
+    """The `SubmitCardAction` object (its schema has no description)."""
+
     type_: SubmitCardActionType
-    """ The type of action to perform. """
+    """The type of action to perform. JSON name: `type`."""
     message_id: str
-    """ The ID of the message which contains the attachment. """
+    """The ID of the message which contains the attachment. JSON name: `messageId`."""
     inputs: Inputs
-    """ The attachment action's inputs, keyed by the card's input ids. `Name`, `Url`, `Email` and `Tel` are the
-    sample card's ids; other keys take any JSON value.
-     """
+    """The attachment action's inputs, keyed by the card's input ids. `Name`, `Url`, `Email` and `Tel` are the
+    sample card's ids; other keys take any JSON value."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
