@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import ast
 import importlib
+import itertools
+import re
 import subprocess
 import sys
+import typing
 from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from tests import specs
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -74,6 +83,96 @@ def test_no_generated_package_defines_its_own_unset() -> None:
     for package in GENERATED_PACKAGES:
         tree = ast.parse((ROOT / "generated" / package / "types.py").read_text())
         assert "Unset" not in {node.name for node in tree.body if isinstance(node, ast.ClassDef)}, package
+
+
+# -- models documented from the specs ----------------------------------------------------------------------
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _object_schemas() -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (name, schema_name, schema)
+        for name in specs.ALL
+        for schema_name, schema in specs.load(name)["components"]["schemas"].items()
+        if schema.get("type") == "object"
+    ]
+
+
+def _models(name: str) -> ModuleType:
+    return importlib.import_module(f"attachkit._generated.{name.replace('-', '_')}.models")
+
+
+@pytest.mark.parametrize(("name", "schema_name", "schema"), _object_schemas(), ids=lambda v: str(v)[:30])
+def test_each_model_carries_its_schema_description(name: str, schema_name: str, schema: dict[str, Any]) -> None:
+    model = getattr(_models(name), schema_name)
+    if schema.get("properties"):
+        doc = model.__doc__
+    else:  # a free-form mapping: an alias of dict[str, Any], documented by its module
+        assert typing.get_origin(model) is dict and typing.get_args(model) == (str, Any), model
+        doc = sys.modules[f"{_models(name).__name__}.{_module_name(schema_name)}"].__doc__
+    assert doc is not None
+    assert _words(schema["description"]) in _words(doc)
+
+
+@pytest.mark.parametrize(("name", "schema_name", "schema"), _object_schemas(), ids=lambda v: str(v)[:30])
+def test_each_field_carries_its_description(name: str, schema_name: str, schema: dict[str, Any]) -> None:
+    """docstrings_on_attributes: every attribute of a model is followed by its field's description."""
+    if not schema.get("properties"):
+        return
+    source = ROOT / "generated" / name.replace("-", "_") / "models" / f"{_module_name(schema_name)}.py"
+    (cls,) = [n for n in ast.parse(source.read_text()).body if isinstance(n, ast.ClassDef) and n.name == schema_name]
+    docs: dict[str, str] = {}
+    for field, after in itertools.pairwise(cls.body):
+        if (
+            isinstance(field, ast.AnnAssign)
+            and isinstance(field.target, ast.Name)
+            and isinstance(after, ast.Expr)
+            and isinstance(after.value, ast.Constant)
+        ):
+            docs[field.target.id] = str(after.value.value)
+    for prop, sub in schema["properties"].items():
+        description = sub.get("description") or specs.resolve(name, sub.get("allOf", [sub])[0]).get("description")
+        python = [p for p, d in docs.items() if f"JSON name: `{prop}`" in _words(d)] or [prop]
+        assert _words(description) in _words(docs.get(python[0], "")), (schema_name, prop)
+
+
+def _module_name(schema_name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", schema_name).lower()
+
+
+def test_free_form_objects_are_plain_dicts() -> None:
+    from attachkit._generated.talkdesk_attachments.models import Attachment
+    from attachkit._generated.webex_attachment_actions.models import AttachmentActivity, SubmitCardAction
+
+    body = {"id": "a", "type": "submit", "messageId": "m", "inputs": {"Name": "Ada", "Count": 3, "On": True}}
+    action = AttachmentActivity.from_dict(body)
+    assert type(action.inputs) is dict and action.inputs["Name"] == "Ada"
+    assert action.to_dict() == body
+    assert action.to_dict()["inputs"] is not action.inputs  # written back as a copy
+    request = SubmitCardAction(type_="submit", message_id="m", inputs={"Name": "Ada"})
+    assert request.to_dict() == {"type": "submit", "messageId": "m", "inputs": {"Name": "Ada"}}
+    attachment = Attachment.from_dict({"id": "a", "name": "n", "state": "s", "metadata": {"flow_id": "F"}})
+    assert type(attachment.metadata) is dict and attachment.metadata["flow_id"] == "F"
+
+
+def test_the_fields_a_workflow_needs_are_typed_as_present() -> None:
+    """The ids a workflow goes on with are plain `str` (no Unset) where the sources allow it; see the specs."""
+    from attachkit._generated.talkdesk_attachments.models import Attachment, DownloadLink, UploadLink
+    from attachkit._generated.webex_attachment_actions.models import AttachmentActivity
+
+    def hints_of(cls: type) -> dict[str, Any]:
+        # Model-typed fields are imported under TYPE_CHECKING only; the package's models module names them all.
+        return typing.get_type_hints(cls, localns=vars(sys.modules[cls.__module__.rsplit(".", 1)[0]]))
+
+    hints = {cls: hints_of(cls) for cls in (Attachment, UploadLink, DownloadLink, AttachmentActivity)}
+    assert hints[Attachment]["id"] is str
+    assert hints[UploadLink]["url"] is str and hints[UploadLink]["request_id"] is str
+    assert hints[DownloadLink]["url"] is str
+    assert hints[AttachmentActivity]["id"] is str and hints[AttachmentActivity]["message_id"] is str
+    assert hints[AttachmentActivity]["inputs"] == dict[str, Any]
 
 
 def test_the_templates_are_for_the_pinned_generator() -> None:

@@ -121,6 +121,14 @@ def test_published_webex_schemas_accept_what_ours_accepts_for_their_examples() -
         ("talkdesk-digital-connect", "Message", {"id": "x" * 256}),
         ("talkdesk-digital-connect", "MessageAttachment", {"id": "a", "size": 1024}),
         ("talkdesk-attachments", "Attachment", {"id": "a", "name": "n"}),
+        ("talkdesk-attachments", "UploadLink", {"url": "https://u"}),
+        ("talkdesk-attachments", "DownloadLink", {"url": "https://u"}),
+        ("talkdesk-attachments", "CreateAttachmentRequest", {"request_id": ""}),
+        ("talkdesk-digital-connect", "StartConversationRequest", {"touchpoint_id": ""}),
+        ("webex-attachment-actions", "SubmitCardAction", {"type": "submit", "messageId": "", "inputs": {}}),
+        ("webex-attachment-actions", "SubmitCardAction", {"type": "submit", "messageId": "m", "inputs": []}),
+        ("webex-attachment-actions", "AttachmentActivity", {"type": "submit", "messageId": "m", "inputs": {}}),
+        ("webex-attachment-actions", "AttachmentActivity", {"id": "a", "type": "submit", "messageId": "m"}),
         ("talkdesk-attachments", "Error", {"code": "c", "message": "m", "fields": [{"name": "n"}]}),
         ("webex-attachment-actions", "SubmitCardAction", {"type": "cancel", "messageId": "m", "inputs": {}}),
         ("webex-attachment-actions", "SubmitCardAction", {"type": "submit", "messageId": "m"}),
@@ -143,8 +151,8 @@ def test_links_wire_the_workflows() -> None:
         "get_attachment_download_link",
     }
     assert link_targets("talkdesk-digital-connect", "start_conversation", "201") == {"send_message"}
-    assert link_targets("webex-attachment-actions", "create_attachment_action", "200") == {"get_attachment_action"}
-    assert link_targets("webex-attachment-actions", "create_attachment_action", "202") == {"get_attachment_action"}
+    for status in ("200", "201", "202"):
+        assert link_targets("webex-attachment-actions", "create_attachment_action", status) == {"get_attachment_action"}
 
 
 @pytest.mark.parametrize("name", ["talkdesk-attachments", "talkdesk-digital-connect"])
@@ -166,3 +174,220 @@ def test_retry_after_documented_on_423_429_503() -> None:
             for status in ("423", "429", "503"):
                 headers = specs.resolve(name, op["responses"][status]).get("headers", {})
                 assert "Retry-After" in headers, (name, operation_id, status)
+
+
+@pytest.mark.parametrize(
+    ("name", "schema_name", "good"),
+    [
+        # Nothing marks these request fields required: an attachment-only message, an empty start, a create
+        # without a name.
+        ("talkdesk-digital-connect", "SendMessageRequest", {"attachments": [{"id": "my-mp3-id"}]}),
+        ("talkdesk-digital-connect", "SendMessageRequest", {}),
+        ("talkdesk-digital-connect", "StartConversationRequest", {}),
+        ("talkdesk-digital-connect", "MessageAttachment", {"name": "test.mp3", "size": "about 1 KB"}),
+        ("talkdesk-attachments", "CreateAttachmentRequest", {}),
+        # No source bounds these lengths.
+        ("talkdesk-attachments", "CreateAttachmentRequest", {"name": "n" * 300, "request_id": "r" * 300}),
+        ("talkdesk-attachments", "UploadLinkRequest", {"allowed_mime_types": ["x" * 300, ""]}),
+        ("talkdesk-digital-connect", "StartConversationRequest", {"touchpoint_id": "t" * 300}),
+        ("talkdesk-digital-connect", "MessageAttachment", {"id": "a" * 300}),
+        # Inputs are keyed by the card's own ids, with any JSON value.
+        ("webex-attachment-actions", "Inputs", {"Toggle": True, "Count": 3, "Choice": ["a"], "Nested": {"x": None}}),
+        (
+            "webex-attachment-actions",
+            "AttachmentActivity",
+            {"id": "a", "type": "submit", "messageId": "m", "inputs": {}},
+        ),
+    ],
+)
+def test_what_no_source_constrains_stays_open(name: str, schema_name: str, good: dict[str, Any]) -> None:
+    v = specs.validator(name, {"$ref": f"#/components/schemas/{schema_name}"})
+    assert v.is_valid(good), list(v.iter_errors(good))
+
+
+@pytest.mark.parametrize("name", specs.ALL)
+def test_no_path_parameter_has_an_undocumented_bound(name: str) -> None:
+    """Path ids are at least one character (an empty segment is another path); only documented ids have a maximum."""
+    documented_max = {("talkdesk-digital-connect", "conversation_id"): 255}
+    for path, item in specs.load(name)["paths"].items():
+        for method, op in item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            for param in [*item.get("parameters", []), *op.get("parameters", [])]:
+                param = specs.resolve(name, param)
+                schema = _flat(name, param["schema"])
+                if param["in"] == "path":
+                    assert schema.get("minLength") == 1, (path, param["name"])
+                assert schema.get("maxLength") == documented_max.get((name, param["name"])), (path, param["name"])
+
+
+# -- every constraint, with its source ---------------------------------------------------------------------
+
+# (spec, where, keyword) -> value and why it is there. Every constraint keyword in the specs must be listed
+# here, and everything listed must be in the specs: a new constraint needs its source (a seed, the reference
+# material, or a reason the API could not accept anything else) before this test passes.
+SEED_000 = "seed 000 (Create an attachment): its table marks these required"
+SEED_001 = "seed 001 (Send a message): its table states the bound"
+SEED_004 = "seed 004 (Create an Attachment Action): the page marks these required / lists this enum"
+EMPTY_PATH = "an empty path segment addresses another path"
+CONSTRAINTS: dict[tuple[str, str, str], tuple[Any, str]] = {
+    ("talkdesk-attachments", "POST /attachments/2023-03 body", "required"): (True, "the page documents a body"),
+    ("talkdesk-attachments", "parameters/AttachmentId", "minLength"): (1, EMPTY_PATH),
+    ("talkdesk-attachments", "schemas/UploadLink", "required"): (["request_id", "url"], "ATT-UL: required yes"),
+    ("talkdesk-attachments", "schemas/CreateAttachmentRequest.request_id", "minLength"): (
+        1,
+        "the empty string names no upload link",
+    ),
+    ("talkdesk-attachments", "schemas/Attachment", "required"): (["id", "name", "state"], SEED_000),
+    ("talkdesk-attachments", "schemas/Link", "required"): (["href"], "HAL: a link object carries an href"),
+    ("talkdesk-attachments", "schemas/DownloadLink", "required"): (["url", "expire_time"], "ATT-DL: required yes"),
+    ("talkdesk-attachments", "schemas/Error", "required"): (["code", "message"], SEED_000),
+    ("talkdesk-attachments", "schemas/ErrorField", "required"): (["name", "description"], SEED_000),
+    ("talkdesk-digital-connect", "POST /digital-connect/conversations body", "required"): (
+        True,
+        "the page documents a body",
+    ),
+    ("talkdesk-digital-connect", "POST /digital-connect/conversations/{conversation_id}/messages body", "required"): (
+        True,
+        "the page documents a body",
+    ),
+    ("talkdesk-digital-connect", "schemas/Identifier", "minLength"): (1, SEED_001 + " (and DC-START for the id)"),
+    ("talkdesk-digital-connect", "schemas/Identifier", "maxLength"): (255, SEED_001 + " (and DC-START for the id)"),
+    ("talkdesk-digital-connect", "schemas/StartConversationRequest.touchpoint_id", "minLength"): (
+        1,
+        "the empty string names no touchpoint",
+    ),
+    ("talkdesk-digital-connect", "schemas/Message.created_at", "minLength"): (24, SEED_001),
+    ("talkdesk-digital-connect", "schemas/Message.created_at", "maxLength"): (24, SEED_001),
+    ("talkdesk-digital-connect", "schemas/PartialMessage.created_at", "minLength"): (24, SEED_001),
+    ("talkdesk-digital-connect", "schemas/PartialMessage.created_at", "maxLength"): (24, SEED_001),
+    ("talkdesk-digital-connect", "schemas/Error", "required"): (["code", "message"], SEED_001),
+    ("talkdesk-digital-connect", "schemas/ErrorField", "required"): (["name", "description"], SEED_001),
+    ("webex-attachment-actions", "POST /attachment/actions body", "required"): (True, "its fields are required"),
+    ("webex-attachment-actions", "GET /attachment/actions/{id} id", "minLength"): (1, EMPTY_PATH),
+    ("webex-attachment-actions", "schemas/SubmitCardAction", "required"): (["type", "messageId", "inputs"], SEED_004),
+    ("webex-attachment-actions", "schemas/SubmitCardAction.type", "enum"): (["submit"], SEED_004),
+    ("webex-attachment-actions", "schemas/SubmitCardAction.messageId", "minLength"): (
+        1,
+        "the empty string names no message",
+    ),
+    ("webex-attachment-actions", "schemas/AttachmentActivity", "required"): (
+        ["id", "type", "messageId", "inputs"],
+        "the workflow needs them and every documented example carries them (published: type, messageId)",
+    ),
+    ("webex-attachment-actions", "schemas/AttachmentActivity.type", "enum"): (["submit"], SEED_004),
+}
+CONSTRAINT_KEYWORDS = (
+    "required",
+    "enum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+    "format",
+    "multipleOf",
+)
+
+
+def _flat(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """A schema with its `$ref` followed and `allOf` parts merged (the specs use `allOf` only to add a description)."""
+    schema = specs.resolve(name, schema)
+    merged: dict[str, Any] = {}
+    for part in schema.get("allOf", []):
+        merged.update(_flat(name, part))
+    merged.update({k: v for k, v in schema.items() if k != "allOf"})
+    return merged
+
+
+def _constraints_in(name: str) -> dict[tuple[str, str, str], Any]:
+    found: dict[tuple[str, str, str], Any] = {}
+
+    def walk(schema: dict[str, Any], where: str) -> None:
+        if "$ref" in schema:
+            return  # the target is walked under its own name
+        for keyword in CONSTRAINT_KEYWORDS:
+            if keyword in schema:
+                found[(name, where, keyword)] = schema[keyword]
+        if schema.get("additionalProperties") is False:
+            found[(name, where, "additionalProperties")] = False
+        for prop, sub in schema.get("properties", {}).items():
+            walk(sub, f"{where}.{prop}")
+        for part in schema.get("allOf", []):
+            walk(part, where)
+        if isinstance(schema.get("items"), dict):
+            walk(schema["items"], f"{where}[]")
+        if isinstance(schema.get("additionalProperties"), dict):
+            walk(schema["additionalProperties"], f"{where}{{*}}")
+
+    components = specs.load(name)["components"]
+    for schema_name, schema in components.get("schemas", {}).items():
+        walk(schema, f"schemas/{schema_name}")
+    for param_name, param in components.get("parameters", {}).items():
+        walk(param["schema"], f"parameters/{param_name}")
+    for path, item in specs.load(name)["paths"].items():
+        for method, op in item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            for param in [*item.get("parameters", []), *op.get("parameters", [])]:
+                if "$ref" not in param:
+                    walk(param["schema"], f"{method.upper()} {path} {param['name']}")
+            body = op.get("requestBody")
+            if body and body.get("required"):
+                found[(name, f"{method.upper()} {path} body", "required")] = True
+    return found
+
+
+def test_every_constraint_has_its_source() -> None:
+    found = {key: value for name in specs.ALL for key, value in _constraints_in(name).items()}
+    unlisted = {key: value for key, value in found.items() if key not in CONSTRAINTS}
+    gone = [key for key in CONSTRAINTS if key not in found]
+    changed = {
+        key: (CONSTRAINTS[key][0], found[key])
+        for key in CONSTRAINTS
+        if key in found and found[key] != CONSTRAINTS[key][0]
+    }
+    assert not unlisted, f"constraints with no source listed: {unlisted}"
+    assert not gone, f"listed constraints no longer in the specs: {gone}"
+    assert not changed, f"constraints whose value changed (listed, found): {changed}"
+
+
+# -- descriptions: the generated docstrings come from them --------------------------------------------------
+
+
+@pytest.mark.parametrize("name", specs.ALL)
+def test_every_schema_property_and_parameter_is_described(name: str) -> None:
+    document = specs.load(name)
+    missing = []
+    for schema_name, schema in document["components"]["schemas"].items():
+        if not schema.get("description"):
+            missing.append(f"schemas/{schema_name}")
+        for prop, sub in schema.get("properties", {}).items():
+            if not (sub.get("description") or _flat(name, sub).get("description")):
+                missing.append(f"schemas/{schema_name}.{prop}")
+    for path, item in document["paths"].items():
+        for method, op in item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            for param in [*item.get("parameters", []), *op.get("parameters", [])]:
+                if not specs.resolve(name, param).get("description"):
+                    missing.append(f"{method.upper()} {path} {specs.resolve(name, param)['name']}")
+    assert not missing, missing
+
+
+def test_webex_create_documents_every_success_status_the_sources_list() -> None:
+    """Seed 004: 200 and 204 in its table, 202 in its example; the reference facts add 201. 204 has no body."""
+    _, _, op = specs.operations("webex-attachment-actions")["create_attachment_action"]
+    assert {s for s in op["responses"] if s.startswith("2")} == {"200", "201", "202", "204"}
+    assert "content" not in op["responses"]["204"]
+    for status in ("200", "201", "202"):
+        assert _response_schema("webex-attachment-actions", "create_attachment_action", status) == {
+            "$ref": "#/components/schemas/AttachmentActivity"
+        }

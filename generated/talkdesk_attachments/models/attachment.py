@@ -19,25 +19,28 @@ T = TypeVar("T", bound="Attachment")
 
 @_attrs_define
 class Attachment:
-    """The `Attachment` object (its schema has no description)."""
+    """An attachment resource, as create and get answer it. `id`, `name` and `state` are required because the reference
+    page's table marks them "yes"; every other field is marked "no"."""
 
     id: str
-    """The ID of the attachment."""
+    """The ID of the attachment (pass it in Digital Connect messages and to get / download-link)."""
     name: str
+    """The name the attachment was created with (unique within the account)."""
     state: str
-    """The current state of the attachment. The allowed values are not documented, so this stays an
-    open string rather than a closed enum."""
+    """The current state of the attachment. The allowed values are not documented, so this stays an open string
+    rather than a closed enum."""
     size: int | Unset = UNSET
     """The attachment size, in bytes."""
     type_: str | Unset = UNSET
     """The attachment type (a MIME type in the documented example). JSON name: `type`."""
     metadata: Metadata | Unset = UNSET
-    """Free-form metadata. The documented example carries flow_id, name, size and type."""
+    """Free-form metadata: any keys, any JSON values. The documented example carries `flow_id`, `name`, `size` and
+    `type`; no key is documented as required or reserved."""
     provider: AttachmentProvider | Unset = UNSET
-    """Undocumented; presumably the storage provider."""
+    """Listed on the page without a description (presumably the storage provider); any keys, any JSON values."""
     field_links: AttachmentLinks | Unset = UNSET
-    """HAL API-related links. Follow the hrefs as given; their host is neither the gateway nor the token host. JSON
-    name: `_links`."""
+    """HAL API-related links. Follow the hrefs as given; their host is neither the gateway nor the token host. The
+    page lists `self` and `download_link`, neither marked required. JSON name: `_links`."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

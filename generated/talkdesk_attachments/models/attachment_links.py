@@ -17,11 +17,15 @@ T = TypeVar("T", bound="AttachmentLinks")
 
 @_attrs_define
 class AttachmentLinks:
-    """HAL API-related links. Follow the hrefs as given; their host is neither the gateway nor the token host."""
+    """HAL API-related links. Follow the hrefs as given; their host is neither the gateway nor the token host. The page
+    lists `self` and `download_link`, neither marked required."""
 
     self_: Link | Unset = UNSET
-    """JSON name: `self`."""
+    """One HAL link. `href` is required: the page describes links as HAL, whose link objects always carry an `href`.
+    JSON name: `self`."""
     download_link: Link | Unset = UNSET
+    """One HAL link. `href` is required: the page describes links as HAL, whose link objects always carry an
+    `href`."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -17,14 +17,18 @@ T = TypeVar("T", bound="CreateAttachmentRequest")
 
 @_attrs_define
 class CreateAttachmentRequest:
-    """The `CreateAttachmentRequest` object (its schema has no description)."""
+    """The attachment to create. The reference page shows this body by example only and marks no field required, so none is
+    required here: what the API answers without `name` or `request_id` is not documented. Names are unique; a second
+    attachment with the same name is a 409."""
 
-    name: str
-    """Name of the attachment. Names are unique; a second attachment with the same name is a 409."""
-    request_id: str
-    """The `request_id` returned with the upload link."""
+    name: str | Unset = UNSET
+    """Name of the attachment (the documented example is `calm-down-song.mp3`). No length limit is documented."""
+    request_id: str | Unset = UNSET
+    """The `request_id` returned with the upload link: it ties the attachment to the uploaded bytes. At least one
+    character, because the empty string names no upload link; no upper bound is documented."""
     metadata: Metadata | Unset = UNSET
-    """Free-form metadata. The documented example carries flow_id, name, size and type."""
+    """Free-form metadata: any keys, any JSON values. The documented example carries `flow_id`, `name`, `size` and
+    `type`; no key is documented as required or reserved."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -38,12 +42,11 @@ class CreateAttachmentRequest:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "request_id": request_id,
-            }
-        )
+        field_dict.update({})
+        if name is not UNSET:
+            field_dict["name"] = name
+        if request_id is not UNSET:
+            field_dict["request_id"] = request_id
         if metadata is not UNSET:
             field_dict["metadata"] = metadata
 
@@ -54,9 +57,9 @@ class CreateAttachmentRequest:
         from ..models.metadata import Metadata
 
         d = dict(src_dict)
-        name = d.pop("name")
+        name = d.pop("name", UNSET)
 
-        request_id = d.pop("request_id")
+        request_id = d.pop("request_id", UNSET)
 
         _metadata = d.pop("metadata", UNSET)
         metadata: Metadata | Unset

@@ -11,10 +11,11 @@ T = TypeVar("T", bound="DownloadLink")
 
 @_attrs_define
 class DownloadLink:
-    """The `DownloadLink` object (its schema has no description)."""
+    """A temporary download link (valid for 10 minutes). `url` and `expire_time` are required: the reference page's table
+    marks them "yes"."""
 
     url: str
-    """Address of the resource."""
+    """Address of the resource (a pre-signed storage URL to GET the bytes from)."""
     expire_time: int
     """Expiration in seconds. Default 600."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

@@ -11,10 +11,12 @@ T = TypeVar("T", bound="ErrorField")
 
 @_attrs_define
 class ErrorField:
-    """The `ErrorField` object (its schema has no description)."""
+    """One field that caused an error. `name` and `description` are required, as the reference pages mark them."""
 
     name: str
+    """The name of the offending field."""
     description: str
+    """What is wrong with it."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

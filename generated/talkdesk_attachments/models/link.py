@@ -11,10 +11,10 @@ T = TypeVar("T", bound="Link")
 
 @_attrs_define
 class Link:
-    """The `Link` object (its schema has no description)."""
+    """One HAL link. `href` is required: the page describes links as HAL, whose link objects always carry an `href`."""
 
     href: str
-    """Address of the resource."""
+    """Address of the resource (for example `https://xxxx.talkdesk.com/assets/{id}`)."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

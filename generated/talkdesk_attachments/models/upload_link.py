@@ -11,12 +11,14 @@ T = TypeVar("T", bound="UploadLink")
 
 @_attrs_define
 class UploadLink:
-    """The `UploadLink` object (its schema has no description)."""
+    """Where to upload the file, and the `request_id` that creates the attachment afterwards. Both fields are required: the
+    reference page's table marks them "yes"."""
 
     request_id: str
     """ID that should be used as the request identifier (request_id) when creating the attachment."""
     url: str
-    """Upload link address (a pre-signed storage URL)."""
+    """Upload link address (a pre-signed storage URL). The HTTP verb of the upload is not documented; a pre-signed
+    storage PUT is assumed."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -13,11 +13,12 @@ T = TypeVar("T", bound="UploadLinkRequest")
 
 @_attrs_define
 class UploadLinkRequest:
-    """Constraints for the file to be uploaded. The reference page shows `allowed_mime_types` at the top
-    level and does not say whether it is required, so it is optional."""
+    """Constraints for the file to be uploaded. The reference page shows `allowed_mime_types` at the top level by example
+    only and does not say whether it is required, so it is optional."""
 
     allowed_mime_types: list[str] | Unset = UNSET
-    """MIME types the upload may have."""
+    """MIME types the upload may have (the documented example: `audio/mp3`, `audio/wav`). The page gives no limit on
+    their number or length, so none is set."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -13,9 +13,10 @@ T = TypeVar("T", bound="ContactPerson")
 
 @_attrs_define
 class ContactPerson:
-    """Who the contact is. The documented example carries only `email`."""
+    """Who the contact is. The documented example carries only `email`; other keys are allowed."""
 
     email: str | Unset = UNSET
+    """The contact's e-mail address (the page hides the example's value)."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

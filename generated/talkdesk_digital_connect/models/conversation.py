@@ -13,10 +13,11 @@ T = TypeVar("T", bound="Conversation")
 
 @_attrs_define
 class Conversation:
-    """The `Conversation` object (its schema has no description)."""
+    """The started (or found) conversation. `id` is what send message needs, but the page marks it "required: no", so it
+    stays optional here; no documented example shows this response."""
 
     id: str | Unset = UNSET
-    """The identifier of the conversation."""
+    """The identifier of the conversation (1..255 characters)."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

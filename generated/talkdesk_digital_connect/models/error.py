@@ -17,12 +17,14 @@ T = TypeVar("T", bound="Error")
 
 @_attrs_define
 class Error:
-    """The Talkdesk API error body."""
+    """The Talkdesk API error body. `code` and `message` are required, as the reference pages mark them."""
 
     code: str
     """An opaque error code; no catalogue is published."""
     message: str
+    """A short human-readable summary of the error."""
     description: str | Unset = UNSET
+    """More detail about the error, when there is any."""
     fields: list[ErrorField] | Unset = UNSET
     """The fields that caused the error, when there are any."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

@@ -13,7 +13,8 @@ T = TypeVar("T", bound="Message")
 
 @_attrs_define
 class Message:
-    """The `Message` object (its schema has no description)."""
+    """The created message (201). The page marks every field "required: no" (`message_id` is left blank), so none is
+    required here."""
 
     id: str | Unset = UNSET
     """The identifier of the conversation."""

@@ -13,16 +13,19 @@ T = TypeVar("T", bound="MessageAttachment")
 
 @_attrs_define
 class MessageAttachment:
-    """A reference to an attachment. Only `id` is required here: it is what links the message to the
-    attachment; the page shows the other fields by example only. Note `size` is a string."""
+    """A reference to an attachment. The page shows the fields by example only and marks none required. A reference the API
+    cannot use may well be answered with the 206 ("creates message success, but attachments have some problems") rather
+    than rejected, so `id` is not constrained here either. Note `size` is a string."""
 
-    id: str
+    id: str | Unset = UNSET
     """The attachment id from the Attachments API."""
     name: str | Unset = UNSET
+    """The attachment's name."""
     type_: str | Unset = UNSET
     """MIME type. JSON name: `type`."""
     size: str | Unset = UNSET
-    """Size in bytes, as a decimal string (the documented example sends "1024")."""
+    """Size in bytes, as a decimal string (the documented example sends "1024"). The page gives no format beyond the
+    example, so the string is not constrained further."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -36,11 +39,9 @@ class MessageAttachment:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-            }
-        )
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
         if name is not UNSET:
             field_dict["name"] = name
         if type_ is not UNSET:
@@ -53,7 +54,7 @@ class MessageAttachment:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
         name = d.pop("name", UNSET)
 

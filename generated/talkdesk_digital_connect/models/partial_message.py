@@ -13,7 +13,8 @@ T = TypeVar("T", bound="PartialMessage")
 
 @_attrs_define
 class PartialMessage:
-    """The `PartialMessage` object (its schema has no description)."""
+    """The created message when some attachments had problems (206). The page marks every field "required: no", so none is
+    required here."""
 
     id: str | Unset = UNSET
     """The identifier of the conversation."""

@@ -13,12 +13,13 @@ T = TypeVar("T", bound="PreviousMessage")
 
 @_attrs_define
 class PreviousMessage:
-    """The `PreviousMessage` object (its schema has no description)."""
+    """One earlier message of the exchange. The page shows all three fields by example only; none is required."""
 
     type_: str | Unset = UNSET
     """Who wrote it. `EXTERNAL` and `USER` are documented; the full list is not, so this stays open. JSON name:
     `type`."""
     content: str | Unset = UNSET
+    """The message text."""
     created_at: str | Unset = UNSET
     """ISO-8601 with an offset, for example `2022-01-01T08:00:00+08:00`."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

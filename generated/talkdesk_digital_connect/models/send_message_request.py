@@ -17,9 +17,10 @@ T = TypeVar("T", bound="SendMessageRequest")
 
 @_attrs_define
 class SendMessageRequest:
-    """The `SendMessageRequest` object (its schema has no description)."""
+    """The contact's message. The reference page shows this body by example only and marks no field required, so none is
+    required here: a message may carry attachments without `content`."""
 
-    content: str
+    content: str | Unset = UNSET
     """The message text."""
     attachments: list[MessageAttachment] | Unset = UNSET
     """Attachments created with the Attachments API."""
@@ -37,11 +38,9 @@ class SendMessageRequest:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "content": content,
-            }
-        )
+        field_dict.update({})
+        if content is not UNSET:
+            field_dict["content"] = content
         if attachments is not UNSET:
             field_dict["attachments"] = attachments
 
@@ -52,7 +51,7 @@ class SendMessageRequest:
         from ..models.message_attachment import MessageAttachment
 
         d = dict(src_dict)
-        content = d.pop("content")
+        content = d.pop("content", UNSET)
 
         _attachments = d.pop("attachments", UNSET)
         attachments: list[MessageAttachment] | Unset = UNSET

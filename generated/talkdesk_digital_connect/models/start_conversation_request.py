@@ -21,16 +21,20 @@ T = TypeVar("T", bound="StartConversationRequest")
 
 @_attrs_define
 class StartConversationRequest:
-    """The `StartConversationRequest` object (its schema has no description)."""
+    """The conversation to start. The reference page shows this body by example only and marks no field required, so none
+    is required here."""
 
-    touchpoint_id: str
-    """The touchpoint the conversation arrives on."""
+    touchpoint_id: str | Unset = UNSET
+    """The touchpoint the conversation arrives on (the documented example is `my-touchpoint-id`). Not marked
+    required on the page. At least one character when sent, because the empty string names no touchpoint; no upper
+    bound is documented."""
     subject: str | Unset = UNSET
     """What the contact wants to talk about."""
     contact_person: ContactPerson | Unset = UNSET
-    """Who the contact is. The documented example carries only `email`."""
+    """Who the contact is. The documented example carries only `email`; other keys are allowed."""
     context_parameters: StartConversationRequestContextParameters | Unset = UNSET
-    """Free-form context shown to the agent (the documented example uses string values)."""
+    """Free-form context shown to the agent: any keys, any JSON values (the documented example uses `contact_name`,
+    `contact_phone`, `contact_reason` and `website_location`, all strings)."""
     previous_messages: list[PreviousMessage] | Unset = UNSET
     """Earlier messages of the exchange, to give the agent the history."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -57,11 +61,9 @@ class StartConversationRequest:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "touchpoint_id": touchpoint_id,
-            }
-        )
+        field_dict.update({})
+        if touchpoint_id is not UNSET:
+            field_dict["touchpoint_id"] = touchpoint_id
         if subject is not UNSET:
             field_dict["subject"] = subject
         if contact_person is not UNSET:
@@ -82,7 +84,7 @@ class StartConversationRequest:
         )
 
         d = dict(src_dict)
-        touchpoint_id = d.pop("touchpoint_id")
+        touchpoint_id = d.pop("touchpoint_id", UNSET)
 
         subject = d.pop("subject", UNSET)
 

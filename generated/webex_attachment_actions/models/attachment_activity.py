@@ -21,39 +21,40 @@ T = TypeVar("T", bound="AttachmentActivity")
 
 @_attrs_define
 class AttachmentActivity:
-    """The `AttachmentActivity` object (its schema has no description)."""
+    """An attachment action: a card submission, as create answers it and get reads it back. `id`, `type`, `messageId` and
+    `inputs` are required because the SDK's workflow needs them (read the action again by `id`, act on its `inputs`) and
+    every documented example carries them; Webex's published spec requires only `type` and `messageId`."""
 
+    id: str
+    """A unique identifier for the action."""
     type_: AttachmentActivityType
     """The type of action performed. JSON name: `type`."""
     message_id: str
     """The parent message on which the attachment action was performed. JSON name: `messageId`."""
-    id: str | Unset = UNSET
-    """A unique identifier for the action."""
+    inputs: Inputs
+    """The attachment action's inputs: the card's input ids mapped to the values submitted, any key and any JSON
+    value (Adaptive Cards submit strings, but nothing documented limits the values to strings). The page lists
+    `Name`, `Url`, `Email` and `Tel`: the input ids of its sample card, shown in the example."""
     person_id: str | Unset = UNSET
     """The ID of the person who performed the action. JSON name: `personId`."""
     room_id: str | Unset = UNSET
     """The ID of the room in which the action was performed. JSON name: `roomId`."""
-    inputs: Inputs | Unset = UNSET
-    """The attachment action's inputs, keyed by the card's input ids. `Name`, `Url`, `Email` and `Tel` are the
-    sample card's ids; other keys take any JSON value."""
     created: str | Unset = UNSET
     """The date and time the action was created (ISO-8601, for example `2016-05-10T19:41:00.100Z`)."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
         type_: str = self.type_
 
         message_id = self.message_id
 
-        id = self.id
+        inputs = dict(self.inputs)
 
         person_id = self.person_id
 
         room_id = self.room_id
-
-        inputs: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.inputs, Unset):
-            inputs = self.inputs.to_dict()
 
         created = self.created
 
@@ -61,18 +62,16 @@ class AttachmentActivity:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "id": id,
                 "type": type_,
                 "messageId": message_id,
+                "inputs": inputs,
             }
         )
-        if id is not UNSET:
-            field_dict["id"] = id
         if person_id is not UNSET:
             field_dict["personId"] = person_id
         if room_id is not UNSET:
             field_dict["roomId"] = room_id
-        if inputs is not UNSET:
-            field_dict["inputs"] = inputs
         if created is not UNSET:
             field_dict["created"] = created
 
@@ -83,32 +82,27 @@ class AttachmentActivity:
         from ..models.inputs import Inputs
 
         d = dict(src_dict)
+        id = d.pop("id")
+
         type_ = check_attachment_activity_type(d.pop("type"))
 
         message_id = d.pop("messageId")
 
-        id = d.pop("id", UNSET)
+        inputs = Inputs(d.pop("inputs"))
 
         person_id = d.pop("personId", UNSET)
 
         room_id = d.pop("roomId", UNSET)
 
-        _inputs = d.pop("inputs", UNSET)
-        inputs: Inputs | Unset
-        if isinstance(_inputs, Unset):
-            inputs = UNSET
-        else:
-            inputs = Inputs.from_dict(_inputs)
-
         created = d.pop("created", UNSET)
 
         attachment_activity = cls(
+            id=id,
             type_=type_,
             message_id=message_id,
-            id=id,
+            inputs=inputs,
             person_id=person_id,
             room_id=room_id,
-            inputs=inputs,
             created=created,
         )
 

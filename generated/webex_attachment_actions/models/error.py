@@ -17,12 +17,14 @@ T = TypeVar("T", bound="Error")
 
 @_attrs_define
 class Error:
-    """The Webex error body, when the body is JSON."""
+    """The Webex error body, when the body is JSON. No field is documented as required."""
 
     message: str | Unset = UNSET
+    """A summary of the error."""
     errors: list[ErrorDetail] | Unset = UNSET
+    """Details of the error."""
     tracking_id: str | Unset = UNSET
-    """JSON name: `trackingId`."""
+    """Webex's id for the request; quote it when contacting Webex support. JSON name: `trackingId`."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

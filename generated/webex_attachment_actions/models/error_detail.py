@@ -13,9 +13,10 @@ T = TypeVar("T", bound="ErrorDetail")
 
 @_attrs_define
 class ErrorDetail:
-    """The `ErrorDetail` object (its schema has no description)."""
+    """One detail of a Webex error."""
 
     description: str | Unset = UNSET
+    """What went wrong."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

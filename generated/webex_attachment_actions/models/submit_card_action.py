@@ -20,15 +20,18 @@ T = TypeVar("T", bound="SubmitCardAction")
 
 @_attrs_define
 class SubmitCardAction:
-    """The `SubmitCardAction` object (its schema has no description)."""
+    """A card submission: what a user's press of a card's submit button sends. `type`, `messageId` and `inputs` are
+    required, as the page and Webex's published spec mark them."""
 
     type_: SubmitCardActionType
     """The type of action to perform. JSON name: `type`."""
     message_id: str
-    """The ID of the message which contains the attachment. JSON name: `messageId`."""
+    """The ID of the message which contains the attachment. At least one character, because an empty id names no
+    message; no upper bound is documented. JSON name: `messageId`."""
     inputs: Inputs
-    """The attachment action's inputs, keyed by the card's input ids. `Name`, `Url`, `Email` and `Tel` are the
-    sample card's ids; other keys take any JSON value."""
+    """The attachment action's inputs: the card's input ids mapped to the values submitted, any key and any JSON
+    value (Adaptive Cards submit strings, but nothing documented limits the values to strings). The page lists
+    `Name`, `Url`, `Email` and `Tel`: the input ids of its sample card, shown in the example."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -36,7 +39,7 @@ class SubmitCardAction:
 
         message_id = self.message_id
 
-        inputs = self.inputs.to_dict()
+        inputs = dict(self.inputs)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -59,7 +62,7 @@ class SubmitCardAction:
 
         message_id = d.pop("messageId")
 
-        inputs = Inputs.from_dict(d.pop("inputs"))
+        inputs = Inputs(d.pop("inputs"))
 
         submit_card_action = cls(
             type_=type_,

@@ -115,7 +115,10 @@ def sync_detailed(
      Create a new attachment and it returns the newly created attachment resource.
 
     Args:
-        body (CreateAttachmentRequest):
+        body (CreateAttachmentRequest): The attachment to create. The reference page shows this
+            body by example only and marks no field required, so none is required here: what the API
+            answers without `name` or `request_id` is not documented. Names are unique; a second
+            attachment with the same name is a 409.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -146,7 +149,10 @@ def sync(
      Create a new attachment and it returns the newly created attachment resource.
 
     Args:
-        body (CreateAttachmentRequest):
+        body (CreateAttachmentRequest): The attachment to create. The reference page shows this
+            body by example only and marks no field required, so none is required here: what the API
+            answers without `name` or `request_id` is not documented. Names are unique; a second
+            attachment with the same name is a 409.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -172,7 +178,10 @@ async def asyncio_detailed(
      Create a new attachment and it returns the newly created attachment resource.
 
     Args:
-        body (CreateAttachmentRequest):
+        body (CreateAttachmentRequest): The attachment to create. The reference page shows this
+            body by example only and marks no field required, so none is required here: what the API
+            answers without `name` or `request_id` is not documented. Names are unique; a second
+            attachment with the same name is a 409.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -201,7 +210,10 @@ async def asyncio(
      Create a new attachment and it returns the newly created attachment resource.
 
     Args:
-        body (CreateAttachmentRequest):
+        body (CreateAttachmentRequest): The attachment to create. The reference page shows this
+            body by example only and marks no field required, so none is required here: what the API
+            answers without `name` or `request_id` is not documented. Names are unique; a second
+            attachment with the same name is a 409.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

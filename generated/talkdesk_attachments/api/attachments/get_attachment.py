@@ -107,8 +107,8 @@ def sync_detailed(
 ) -> Response[Attachment | Error]:
     """Get an attachment
 
-     Retrieve an attachment by its ID. The reference page does not print the path; it is the
-    download-link path without its last segment.
+     Retrieve an attachment by its ID. The reference page does not print the path; it is the download-
+    link path without its last segment.
 
     Args:
         attachment_id (str):
@@ -139,8 +139,8 @@ def sync(
 ) -> Attachment | Error | None:
     """Get an attachment
 
-     Retrieve an attachment by its ID. The reference page does not print the path; it is the
-    download-link path without its last segment.
+     Retrieve an attachment by its ID. The reference page does not print the path; it is the download-
+    link path without its last segment.
 
     Args:
         attachment_id (str):
@@ -166,8 +166,8 @@ async def asyncio_detailed(
 ) -> Response[Attachment | Error]:
     """Get an attachment
 
-     Retrieve an attachment by its ID. The reference page does not print the path; it is the
-    download-link path without its last segment.
+     Retrieve an attachment by its ID. The reference page does not print the path; it is the download-
+    link path without its last segment.
 
     Args:
         attachment_id (str):
@@ -196,8 +196,8 @@ async def asyncio(
 ) -> Attachment | Error | None:
     """Get an attachment
 
-     Retrieve an attachment by its ID. The reference page does not print the path; it is the
-    download-link path without its last segment.
+     Retrieve an attachment by its ID. The reference page does not print the path; it is the download-
+    link path without its last segment.
 
     Args:
         attachment_id (str):

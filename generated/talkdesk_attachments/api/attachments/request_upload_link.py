@@ -113,8 +113,8 @@ def sync_detailed(
 
     Args:
         body (UploadLinkRequest | Unset): Constraints for the file to be uploaded. The reference
-            page shows `allowed_mime_types` at the top
-            level and does not say whether it is required, so it is optional.
+            page shows `allowed_mime_types` at the top level by example only and does not say whether
+            it is required, so it is optional.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,8 +147,8 @@ def sync(
 
     Args:
         body (UploadLinkRequest | Unset): Constraints for the file to be uploaded. The reference
-            page shows `allowed_mime_types` at the top
-            level and does not say whether it is required, so it is optional.
+            page shows `allowed_mime_types` at the top level by example only and does not say whether
+            it is required, so it is optional.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,8 +176,8 @@ async def asyncio_detailed(
 
     Args:
         body (UploadLinkRequest | Unset): Constraints for the file to be uploaded. The reference
-            page shows `allowed_mime_types` at the top
-            level and does not say whether it is required, so it is optional.
+            page shows `allowed_mime_types` at the top level by example only and does not say whether
+            it is required, so it is optional.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -208,8 +208,8 @@ async def asyncio(
 
     Args:
         body (UploadLinkRequest | Unset): Constraints for the file to be uploaded. The reference
-            page shows `allowed_mime_types` at the top
-            level and does not say whether it is required, so it is optional.
+            page shows `allowed_mime_types` at the top level by example only and does not say whether
+            it is required, so it is optional.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -137,9 +137,12 @@ def sync_detailed(
     `partial_fail_reason` says which.
 
     Args:
-        conversation_id (str):
+        conversation_id (str): A conversation or message identifier; 1..255 characters, as the
+            pages document for these ids.
         x_idempotency_key (str | Unset):
-        body (SendMessageRequest):
+        body (SendMessageRequest): The contact's message. The reference page shows this body by
+            example only and marks no field required, so none is required here: a message may carry
+            attachments without `content`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,9 +179,12 @@ def sync(
     `partial_fail_reason` says which.
 
     Args:
-        conversation_id (str):
+        conversation_id (str): A conversation or message identifier; 1..255 characters, as the
+            pages document for these ids.
         x_idempotency_key (str | Unset):
-        body (SendMessageRequest):
+        body (SendMessageRequest): The contact's message. The reference page shows this body by
+            example only and marks no field required, so none is required here: a message may carry
+            attachments without `content`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,9 +216,12 @@ async def asyncio_detailed(
     `partial_fail_reason` says which.
 
     Args:
-        conversation_id (str):
+        conversation_id (str): A conversation or message identifier; 1..255 characters, as the
+            pages document for these ids.
         x_idempotency_key (str | Unset):
-        body (SendMessageRequest):
+        body (SendMessageRequest): The contact's message. The reference page shows this body by
+            example only and marks no field required, so none is required here: a message may carry
+            attachments without `content`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -247,9 +256,12 @@ async def asyncio(
     `partial_fail_reason` says which.
 
     Args:
-        conversation_id (str):
+        conversation_id (str): A conversation or message identifier; 1..255 characters, as the
+            pages document for these ids.
         x_idempotency_key (str | Unset):
-        body (SendMessageRequest):
+        body (SendMessageRequest): The contact's message. The reference page shows this body by
+            example only and marks no field required, so none is required here: a message may carry
+            attachments without `content`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

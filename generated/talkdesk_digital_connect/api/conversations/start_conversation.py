@@ -126,7 +126,8 @@ def sync_detailed(
 
     Args:
         x_idempotency_key (str | Unset):
-        body (StartConversationRequest):
+        body (StartConversationRequest): The conversation to start. The reference page shows this
+            body by example only and marks no field required, so none is required here.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -161,7 +162,8 @@ def sync(
 
     Args:
         x_idempotency_key (str | Unset):
-        body (StartConversationRequest):
+        body (StartConversationRequest): The conversation to start. The reference page shows this
+            body by example only and marks no field required, so none is required here.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -191,7 +193,8 @@ async def asyncio_detailed(
 
     Args:
         x_idempotency_key (str | Unset):
-        body (StartConversationRequest):
+        body (StartConversationRequest): The conversation to start. The reference page shows this
+            body by example only and marks no field required, so none is required here.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -224,7 +227,8 @@ async def asyncio(
 
     Args:
         x_idempotency_key (str | Unset):
-        body (StartConversationRequest):
+        body (StartConversationRequest): The conversation to start. The reference page shows this
+            body by example only and marks no field required, so none is required here.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -32,16 +32,25 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> AttachmentActivity | Error | None:
+) -> Any | AttachmentActivity | Error | None:
     if response.status_code == 200:
         response_200 = AttachmentActivity.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 201:
+        response_201 = AttachmentActivity.from_dict(response.json())
+
+        return response_201
+
     if response.status_code == 202:
         response_202 = AttachmentActivity.from_dict(response.json())
 
         return response_202
+
+    if response.status_code == 204:
+        response_204 = cast(Any, None)
+        return response_204
 
     if response.status_code == 400:
         response_400 = Error.from_dict(response.json())
@@ -126,7 +135,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[AttachmentActivity | Error]:
+) -> Response[Any | AttachmentActivity | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -139,20 +148,22 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SubmitCardAction,
-) -> Response[AttachmentActivity | Error]:
+) -> Response[Any | AttachmentActivity | Error]:
     """Create an Attachment Action
 
      Create a new attachment action.
 
     Args:
-        body (SubmitCardAction):
+        body (SubmitCardAction): A card submission: what a user's press of a card's submit button
+            sends. `type`, `messageId` and `inputs` are required, as the page and Webex's published
+            spec mark them.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AttachmentActivity | Error]
+        Response[Any | AttachmentActivity | Error]
     """
 
     kwargs = _get_kwargs(
@@ -170,20 +181,22 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: SubmitCardAction,
-) -> AttachmentActivity | Error | None:
+) -> Any | AttachmentActivity | Error | None:
     """Create an Attachment Action
 
      Create a new attachment action.
 
     Args:
-        body (SubmitCardAction):
+        body (SubmitCardAction): A card submission: what a user's press of a card's submit button
+            sends. `type`, `messageId` and `inputs` are required, as the page and Webex's published
+            spec mark them.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AttachmentActivity | Error
+        Any | AttachmentActivity | Error
     """
 
     return sync_detailed(
@@ -196,20 +209,22 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SubmitCardAction,
-) -> Response[AttachmentActivity | Error]:
+) -> Response[Any | AttachmentActivity | Error]:
     """Create an Attachment Action
 
      Create a new attachment action.
 
     Args:
-        body (SubmitCardAction):
+        body (SubmitCardAction): A card submission: what a user's press of a card's submit button
+            sends. `type`, `messageId` and `inputs` are required, as the page and Webex's published
+            spec mark them.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AttachmentActivity | Error]
+        Response[Any | AttachmentActivity | Error]
     """
 
     kwargs = _get_kwargs(
@@ -225,20 +240,22 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: SubmitCardAction,
-) -> AttachmentActivity | Error | None:
+) -> Any | AttachmentActivity | Error | None:
     """Create an Attachment Action
 
      Create a new attachment action.
 
     Args:
-        body (SubmitCardAction):
+        body (SubmitCardAction): A card submission: what a user's press of a card's submit button
+            sends. `type`, `messageId` and `inputs` are required, as the page and Webex's published
+            spec mark them.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AttachmentActivity | Error
+        Any | AttachmentActivity | Error
     """
 
     return (

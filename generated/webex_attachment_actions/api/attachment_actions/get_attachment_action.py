@@ -133,7 +133,6 @@ def sync_detailed(
     """Get Attachment Action Details
 
      Shows details for an attachment action, by ID.
-
     Specify the attachment action ID in the `id` URI parameter.
 
     Args:
@@ -166,7 +165,6 @@ def sync(
     """Get Attachment Action Details
 
      Shows details for an attachment action, by ID.
-
     Specify the attachment action ID in the `id` URI parameter.
 
     Args:
@@ -194,7 +192,6 @@ async def asyncio_detailed(
     """Get Attachment Action Details
 
      Shows details for an attachment action, by ID.
-
     Specify the attachment action ID in the `id` URI parameter.
 
     Args:
@@ -225,7 +222,6 @@ async def asyncio(
     """Get Attachment Action Details
 
      Shows details for an attachment action, by ID.
-
     Specify the attachment action ID in the `id` URI parameter.
 
     Args:
