@@ -27,7 +27,7 @@ MIB = 1024 * 1024
 
 
 def test_malformed_json_talkdesk(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
-    for body in (b"{", b'{"touchpoint_id": NaN}', b"\xff\xfe", b"[" * 100_000 + b"]" * 100_000):
+    for body in (b"{", b"\xff\xfe", b"[" * 100_000 + b"]" * 100_000):  # NaN and the like: test_json_edges.py
         response = http.post(
             mock.talkdesk_base_url + CONVERSATIONS, content=body, headers={**td, "Content-Type": "application/json"}
         )

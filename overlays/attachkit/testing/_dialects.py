@@ -43,8 +43,13 @@ class Problem:
 Rendered = tuple[bytes, str]  # body, media type
 
 
-def _json(payload: object) -> bytes:
-    return json.dumps(payload, separators=(",", ":")).encode()
+def to_json(payload: object) -> bytes:
+    """The one serialiser of every JSON body the mock sends (error bodies here, replies in the pipeline).
+
+    ``allow_nan=False``: Python would otherwise write NaN and Infinity, which are not JSON; a non-finite number
+    raises ValueError instead, and the pipeline answers with its error path rather than send it.
+    """
+    return json.dumps(payload, separators=(",", ":"), allow_nan=False).encode()
 
 
 def _talkdesk(problem: Problem, tracking_id: str | None) -> Rendered:
@@ -54,7 +59,7 @@ def _talkdesk(problem: Problem, tracking_id: str | None) -> Rendered:
         body["description"] = problem.description
     if problem.fields:
         body["fields"] = [{"name": f.name, "description": f.description} for f in problem.fields]
-    return _json(body), "application/json"
+    return to_json(body), "application/json"
 
 
 def _webex(problem: Problem, tracking_id: str | None) -> Rendered:
@@ -67,11 +72,11 @@ def _webex(problem: Problem, tracking_id: str | None) -> Rendered:
     details = [{"description": f"{f.name}: {f.description}"} for f in problem.fields]
     if not details:
         details = [{"description": problem.description or problem.message}]
-    return _json({"message": problem.message, "errors": details, "trackingId": tracking_id or ""}), "application/json"
+    return to_json({"message": problem.message, "errors": details, "trackingId": tracking_id or ""}), "application/json"
 
 
 def _oauth(problem: Problem, tracking_id: str | None) -> Rendered:
-    return _json(
+    return to_json(
         {"error": problem.kind, "error_description": problem.description or problem.message}
     ), "application/json"
 
@@ -88,7 +93,7 @@ def _storage(problem: Problem, tracking_id: str | None) -> Rendered:
 
 
 def _mock(problem: Problem, tracking_id: str | None) -> Rendered:
-    return _json({"error": problem.kind, "message": problem.description or problem.message}), "application/json"
+    return to_json({"error": problem.kind, "message": problem.description or problem.message}), "application/json"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -7,7 +7,6 @@ response). Any exception the work raises is logged and recorded, and answered wi
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -19,7 +18,7 @@ from starlette.responses import Response
 from ._bodies import finish_body
 from ._checking import Binding, ResponseChecker
 from ._config import MockConfig
-from ._dialects import Dialect, Problem
+from ._dialects import Dialect, Problem, to_json
 from ._faults import FaultRule, Faults
 from ._handlers import Reply
 from ._state import MockState
@@ -112,7 +111,18 @@ class Pipeline:
         if isinstance(outcome, Problem):
             body, media = dialect.render_problem(outcome, tracking)
         else:
-            body = b"" if outcome.body is None else json.dumps(outcome.body, separators=(",", ":")).encode()
+            try:
+                body = b"" if outcome.body is None else to_json(outcome.body)
+            except (ValueError, TypeError, RecursionError) as exc:
+                # Requests carrying NaN, Infinity or deep nesting are refused, so only a bug in the mock gets here:
+                # it is recorded and answered like any other, in the vendor's shape, never as a body that is not JSON.
+                name = binding.operation.operation_id if binding.operation else "response"
+                logger.error("attachkit mock could not serialise its answer on %s %s: %s", method, binding.path, exc)
+                self.errors.append(f"{name}: {type(exc).__name__}: {exc}")
+                failure = Problem(
+                    500, "server_error", "Internal Server Error", description="the mock's answer was not JSON"
+                )
+                return self.respond(failure, dialect, tracking, binding, method)
             media = "application/json" if outcome.body is not None else None
         headers = {**outcome.headers, **dialect.headers(tracking)}
         problems = self.checker.check(binding, method, outcome.status, headers, body, media or "")
