@@ -5,9 +5,11 @@ generated code."""
 
 from __future__ import annotations
 
+import json
+import logging
 from http import HTTPStatus
 from types import TracebackType
-from typing import Generic, Protocol, Self, TypeVar
+from typing import Any, ClassVar, Final, Generic, Protocol, Self, TypeVar
 
 import httpx
 from attachkit._attempts import call_options
@@ -16,7 +18,10 @@ from attachkit._error_mapping import unexpected_success
 from attachkit._exchange import Exchange, exchange
 from attachkit._faces import Call
 from attachkit._generated._sync.http import Session
+from attachkit._response_checks import check_response
 from attachkit.errors import UnexpectedResponseError
+
+log: Final = logging.getLogger("attachkit")
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -70,6 +75,9 @@ class Resource(Generic[G]):
     `G` is the generated client class of the resource's spec.
     """
 
+    _package: ClassVar[str]
+    """The generated package whose spec holds the resource's operations."""
+
     def __init__(self, session: Session, api: G) -> None:
         self._session = session
         self._api = api
@@ -86,9 +94,11 @@ class Resource(Generic[G]):
             except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
                 if seen.response is None:
                     raise
+                check_contract(self._session, self._package, operation, seen.response)  # names the field
                 raise _unreadable(self._session, seen, exc) from exc
         if seen.response is None:  # the generated code always sends; this would be a bug of ours
             raise RuntimeError(f"{operation}: the generated code returned without sending a request")
+        check_contract(self._session, self._package, operation, seen.response)
         return Answer(operation, seen.response, detailed.parsed)
 
     def _fetch(
@@ -113,6 +123,53 @@ class Resource(Generic[G]):
             answer.response,
             f"{answer.operation} answered {answer.status_code}, which its spec does not describe",
         )
+
+
+def check_contract(session: Session, package: str, operation: str, response: httpx.Response) -> None:
+    """Hold a success's body to the operation's response schema.
+
+    A wrong type or a missing required field would make the typed result lie: `UnexpectedResponseError` naming the
+    field, carrying the response (and saying so when the request may have changed something). Bent constraints
+    (lengths, formats, enums a vendor may grow) are contract warnings on the `attachkit` logger, or errors when
+    the client was built with `strict_responses=True`.
+    """
+    if not response.content or "json" not in response.headers.get("content-type", "json"):
+        return
+    try:
+        body: Any = json.loads(response.content)
+    except (ValueError, RecursionError):
+        return  # not JSON at all: the generated parser says so
+    breaking, bent = check_response(package, operation, response.status_code, body)
+    if not breaking and not bent:
+        return
+    if breaking or session.settings.strict_responses:
+        problem = (breaking or bent)[0]
+        acted = "" if response.request.method in ("GET", "HEAD") else "; the server may have acted on the request"
+        raise unexpected_success(
+            session.settings.vendor,
+            response,
+            f"{operation} answered {response.status_code} with a body its spec does not allow: "
+            f"`{problem.path}` {problem.message}{acted}",
+        )
+    for problem in bent:
+        log.warning(
+            "%s: contract warning: `%s` %s (%s %s)",
+            operation,
+            problem.path,
+            problem.message,
+            response.status_code,
+            session.settings.vendor.name,
+            extra={"attachkit_operation": operation, "attachkit_field": problem.path},
+        )
+
+
+def missing(session: Session, answer: Answer[object], field: str, hint: str) -> UnexpectedResponseError:
+    """The error for a success that lacks a field its result needs; `hint` says what the caller may do now."""
+    return unexpected_success(
+        session.settings.vendor,
+        answer.response,
+        f"{answer.operation} answered {answer.status_code} without `{field}`, which the result needs; {hint}",
+    )
 
 
 def _unreadable(session: Session, seen: Exchange, exc: Exception) -> UnexpectedResponseError:

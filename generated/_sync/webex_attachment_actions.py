@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from http import HTTPStatus
 from typing import Any
 
 from attachkit._config import Timeout
@@ -15,11 +16,13 @@ from attachkit._generated.webex_attachment_actions.api.attachment_actions import
     get_attachment_action,
 )
 from attachkit._generated.webex_attachment_actions.models import AttachmentActivity
-from attachkit.webex._attachment_actions import check_id, create_body
+from attachkit.webex._attachment_actions import PACKAGE, check_id, create_body
 
 
 class AttachmentActions(Resource[AuthenticatedClient]):
     """Webex attachment actions (`/attachment/actions`)."""
+
+    _package = PACKAGE
 
     def create(
         self,
@@ -29,20 +32,24 @@ class AttachmentActions(Resource[AuthenticatedClient]):
         type: str = "submit",
         timeout: Timeout = None,
         max_retries: int | None = None,
-    ) -> AttachmentActivity:
+    ) -> AttachmentActivity | None:
         """Submit a card action on the message `message_id` with the card's `inputs` (input id -> value).
 
-        Webex answers 200 or 202; both return the action. Not retried after the server may have acted on
-        it: Webex has no idempotency key for this call.
+        Webex documents 200, 201 and 202 with the action as the answer, and 204 with no body. For a 204 the
+        action was accepted but Webex sent no representation of it, so `create` returns None; its id reaches
+        you in the `attachmentActions` webhook. Not retried after the server may have acted on it: Webex has
+        no idempotency key for this call.
         """
         body = create_body(message_id, inputs, type)
-        return self._fetch(
+        answer = self._call(
             "create_attachment_action",
-            AttachmentActivity,
             lambda: create_attachment_action.sync_detailed(client=self._api, body=body),
             timeout=timeout,
             max_retries=max_retries,
         )
+        if answer.status_code == HTTPStatus.NO_CONTENT:
+            return None
+        return self._expect(answer, AttachmentActivity)
 
     def get(self, action_id: str, *, timeout: Timeout = None, max_retries: int | None = None) -> AttachmentActivity:
         """Read an action by id: how an app learns the inputs of a card submitted to it."""

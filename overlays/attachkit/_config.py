@@ -43,6 +43,7 @@ class Settings:
             governs the storage URLs (pre-signed upload and download links) the API hands out.
         proxy: the proxy for every request, or None to follow `HTTP_PROXY`/`HTTPS_PROXY`/`NO_PROXY`.
         max_response_bytes: the cap on an API answer's decompressed body; downloads are streamed instead.
+        strict_responses: raise on every way a success body departs from its spec, not only on the breaking ones.
     """
 
     vendor: Vendor
@@ -53,6 +54,7 @@ class Settings:
     allow_insecure_http: bool = False
     proxy: str | None = None
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    strict_responses: bool = False
 
 
 def env(name: str, given: str | None) -> str | None:
@@ -90,6 +92,7 @@ def make_settings(
     allow_insecure_http: bool,
     proxy: str | None = None,
     max_response_bytes: int | None = None,
+    strict_responses: bool = False,
 ) -> Settings:
     """Check and combine a client's constructor arguments."""
     configure_logging_from_env()
@@ -107,6 +110,7 @@ def make_settings(
         max_response_bytes=DEFAULT_MAX_RESPONSE_BYTES
         if max_response_bytes is None
         else check_size(max_response_bytes, "max_response_bytes"),
+        strict_responses=bool(strict_responses),
     )
 
 

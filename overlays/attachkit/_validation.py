@@ -23,7 +23,8 @@ from typing import Any, Final
 from .errors import ValidationError
 
 MISSING: Final[Any] = object()
-_HEADER_VALUE: Final = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
+# An HTTP field value (RFC 9110 field-value, visible ASCII): possibly empty, no leading or trailing white space.
+_HEADER_VALUE: Final = re.compile(r"(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?")
 
 _TYPES: Final[dict[str, tuple[type, ...]]] = {
     "string": (str,),

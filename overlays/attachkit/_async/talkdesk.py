@@ -42,6 +42,9 @@ class AsyncTalkdeskClient(AsyncClientBase):
             `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` from the environment are followed.
         max_response_bytes: the largest API answer accepted, counted after decompression (default 8 MiB);
             a larger one raises `ResponseTooLargeError`. Downloads are streamed and not capped.
+        strict_responses: every success body is checked against the spec. A wrong type or a missing required
+            field always raises `UnexpectedResponseError` naming the field; constraints a real server may bend
+            (lengths, formats, enums that grow) are warnings on the `attachkit` logger, or errors with this on.
         clock: time source for waits and token expiry (tests pass a fake one).
         allow_insecure_http: permit plain `http://` to hosts other than loopback.
 
@@ -67,6 +70,7 @@ class AsyncTalkdeskClient(AsyncClientBase):
         allow_insecure_http: bool = False,
         proxy: str | None = None,
         max_response_bytes: int | None = None,
+        strict_responses: bool = False,
     ) -> None:
         settings, auth, self._region = configure(
             account=account,
@@ -84,6 +88,7 @@ class AsyncTalkdeskClient(AsyncClientBase):
             allow_insecure_http=allow_insecure_http,
             proxy=proxy,
             max_response_bytes=max_response_bytes,
+            strict_responses=strict_responses,
         )
         flow: httpx.Auth = (
             AsyncClientCredentialsAuth(

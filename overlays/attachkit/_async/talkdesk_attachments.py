@@ -22,6 +22,7 @@ from attachkit._generated.talkdesk_attachments.api.attachments import (
 from attachkit._generated.talkdesk_attachments.models import Attachment, DownloadLink, UploadLink
 from attachkit._streams import Destination, FileSource, Progress, Sink, open_source
 from attachkit.talkdesk._attachments import (
+    PACKAGE,
     check_id,
     content_length,
     create_body,
@@ -33,6 +34,8 @@ from attachkit.talkdesk._attachments import (
 
 class AsyncAttachments(AsyncResource[AuthenticatedClient]):
     """Talkdesk Attachments (`/attachments/2023-03`)."""
+
+    _package = PACKAGE
 
     async def request_upload_link(
         self,
@@ -57,8 +60,8 @@ class AsyncAttachments(AsyncResource[AuthenticatedClient]):
     async def create(
         self,
         *,
-        name: str,
-        request_id: str,
+        name: str | None = None,
+        request_id: str | None = None,
         metadata: Mapping[str, Any] | None = None,
         timeout: Timeout = None,
         max_retries: int | None = None,
@@ -66,6 +69,7 @@ class AsyncAttachments(AsyncResource[AuthenticatedClient]):
         """Register uploaded bytes as an attachment (scope `attachments:write`).
 
         `request_id` comes from `request_upload_link`. Names are unique: a taken name raises `ConflictError`.
+        The pages mark neither field required, so attachkit sends what it is given (None: not sent).
         Not retried after the server may have acted on it (it is not idempotent), so a dropped connection
         raises `APIConnectionError` and the attachment may or may not exist: look it up before recreating.
         """

@@ -20,8 +20,8 @@ class AsyncWebexClient(AsyncClientBase):
     Args:
         access_token: a bot, integration or personal access token; default `WEBEX_ACCESS_TOKEN`.
         base_url: default `WEBEX_BASE_URL`, else `https://webexapis.com/v1`.
-        timeout, max_retries, retry, clock, allow_insecure_http, proxy, max_response_bytes: as for the
-            Talkdesk client.
+        timeout, max_retries, retry, clock, allow_insecure_http, proxy, max_response_bytes, strict_responses:
+            as for the Talkdesk client.
         http_client: an `httpx.AsyncClient` to send through, honoured whole (its proxies, mounts, TLS, headers
             and event hooks), with attachkit's auth, retries, caps and errors on top; you close it.
 
@@ -41,6 +41,7 @@ class AsyncWebexClient(AsyncClientBase):
         allow_insecure_http: bool = False,
         proxy: str | None = None,
         max_response_bytes: int | None = None,
+        strict_responses: bool = False,
     ) -> None:
         settings, auth = configure(
             access_token=access_token,
@@ -52,6 +53,7 @@ class AsyncWebexClient(AsyncClientBase):
             allow_insecure_http=allow_insecure_http,
             proxy=proxy,
             max_response_bytes=max_response_bytes,
+            strict_responses=strict_responses,
         )
         self._session = session = connect(settings, auth, http_client)
         self._attachment_actions = AsyncAttachmentActions(

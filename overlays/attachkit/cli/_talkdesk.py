@@ -233,7 +233,7 @@ def download(state: State, attachment_id: str, output_path: str | None, force: b
 
 
 @talkdesk.command()
-@click.option("--touchpoint", "touchpoint_id", required=True, metavar="ID", help="The touchpoint to start it on.")
+@click.option("--touchpoint", "touchpoint_id", metavar="ID", help="The touchpoint to start it on.")
 @click.option("--subject", help="The conversation's subject.")
 @click.option("--email", metavar="ADDRESS", help="The contact's email address.")
 @click.option(
@@ -244,7 +244,7 @@ def download(state: State, attachment_id: str, output_path: str | None, force: b
 @json_option
 @pass_state
 def start(
-    state: State, touchpoint_id: str, subject: str | None, email: str | None, idempotency_key: str | None
+    state: State, touchpoint_id: str | None, subject: str | None, email: str | None, idempotency_key: str | None
 ) -> None:
     """Start a Digital Connect conversation and print its id.
 
@@ -260,7 +260,9 @@ def start(
             contact_person={"email": email} if email is not None else None,
             idempotency_key=idempotency_key,
         )
-    state.output.result(conversation.to_dict())
+    state.output.result(
+        {**conversation.additional_properties, "id": conversation.id, "idempotency_key": conversation.idempotency_key}
+    )
 
 
 def _attachment_ref(state: State, td: TalkdeskClient, value: str) -> Attachment | dict[str, str]:
@@ -277,7 +279,7 @@ def _attachment_ref(state: State, td: TalkdeskClient, value: str) -> Attachment 
 
 @talkdesk.command()
 @click.argument("conversation_id")
-@click.option("--content", required=True, metavar="TEXT", help="The message text.")
+@click.option("--content", metavar="TEXT", help="The message text; a message may carry only attachments.")
 @click.option(
     "--attach",
     multiple=True,
@@ -292,7 +294,7 @@ def _attachment_ref(state: State, td: TalkdeskClient, value: str) -> Attachment 
 @json_option
 @pass_state
 def send(
-    state: State, conversation_id: str, content: str, attach: tuple[str, ...], idempotency_key: str | None
+    state: State, conversation_id: str, content: str | None, attach: tuple[str, ...], idempotency_key: str | None
 ) -> None:
     """Send a message, with attachments, into the conversation CONVERSATION_ID.
 

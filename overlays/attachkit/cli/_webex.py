@@ -92,7 +92,8 @@ def create(state: State, message_id: str, pairs: tuple[tuple[str, str], ...], in
     inputs = _inputs(pairs, inputs_json)
     with state.webex_client() as wx:
         created = wx.attachment_actions.create(message_id=message_id, inputs=inputs)
-    state.output.result(created.to_dict())
+    # A 204 carries no action: say so rather than print nothing.
+    state.output.result(created.to_dict() if created is not None else {"accepted": True, "action": None})
 
 
 @action.command()

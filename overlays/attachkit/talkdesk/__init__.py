@@ -17,7 +17,7 @@ from attachkit._generated._sync.talkdesk import TalkdeskClient
 from attachkit._generated._sync.talkdesk_attachments import Attachments
 from attachkit._generated._sync.talkdesk_conversations import Conversations
 
-from ._models import SentMessage
+from ._models import SentMessage, StartedConversation
 from ._regions import REGIONS, Region, RegionName
 
 __all__ = [
@@ -30,5 +30,6 @@ __all__ = [
     "Region",
     "RegionName",
     "SentMessage",
+    "StartedConversation",
     "TalkdeskClient",
 ]

@@ -40,9 +40,13 @@ def upload_link_body(allowed_mime_types: Sequence[str] | None) -> UploadLinkRequ
     return UploadLinkRequest.from_dict(body)
 
 
-def create_body(name: str, request_id: str, metadata: Mapping[str, Any] | None) -> CreateAttachmentRequest:
-    """The body of `create_attachment`, checked."""
-    body: dict[str, Any] = {"name": name, "request_id": request_id}
+def create_body(
+    name: str | None, request_id: str | None, metadata: Mapping[str, Any] | None
+) -> CreateAttachmentRequest:
+    """The body of `create_attachment`, checked; None is not sent."""
+    body: dict[str, Any] = {
+        key: value for key, value in (("name", name), ("request_id", request_id)) if value is not None
+    }
     if metadata is not None:
         body["metadata"] = dict(metadata) if isinstance(metadata, Mapping) else metadata
     contract(PACKAGE, "create_attachment").check(body=body)

@@ -44,6 +44,7 @@ def configure(
     allow_insecure_http: bool,
     proxy: str | None,
     max_response_bytes: int | None,
+    strict_responses: bool,
 ) -> tuple[Settings, BearerAuth | Credentials, RegionName]:
     """Resolve arguments and `TALKDESK_*` variables into settings, the auth to use, and the region."""
     the_region = region(env(ENV["region"], region_name) or "us")
@@ -59,6 +60,7 @@ def configure(
         allow_insecure_http=allow_insecure_http,
         proxy=proxy,
         max_response_bytes=max_response_bytes,
+        strict_responses=strict_responses,
     )
     if access_token is not None:
         if not isinstance(access_token, str) or not access_token:

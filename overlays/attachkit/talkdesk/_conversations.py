@@ -35,15 +35,17 @@ def key(idempotency_key: str | None) -> str:
 
 
 def start_body(
-    touchpoint_id: str,
+    touchpoint_id: str | None,
     subject: str | None,
     contact_person: Mapping[str, Any] | None,
     context_parameters: Mapping[str, Any] | None,
     previous_messages: Sequence[Mapping[str, Any]] | None,
     key: str,
 ) -> StartConversationRequest:
-    body: dict[str, Any] = {"touchpoint_id": touchpoint_id}
+    """The body of `start_conversation`, checked; arguments left as None are not sent."""
+    body: dict[str, Any] = {}
     for name, value in (
+        ("touchpoint_id", touchpoint_id),
         ("subject", subject),
         ("contact_person", contact_person),
         ("context_parameters", context_parameters),
@@ -78,11 +80,12 @@ def _attachment_ref(item: object, index: int) -> dict[str, Any]:
 
 
 def send_body(
-    conversation_id: str, content: str, attachments: Iterable[AttachmentLike], key: str
+    conversation_id: str, content: str | None, attachments: Iterable[AttachmentLike], key: str
 ) -> SendMessageRequest:
+    """The body of `send_message`, checked; a message may carry only attachments, and then has no `content`."""
     if isinstance(attachments, str | bytes | Mapping) or not isinstance(attachments, Iterable):
         raise ValidationError("attachments", "must be a list of attachments")
-    body: dict[str, Any] = {"content": content}
+    body: dict[str, Any] = {} if content is None else {"content": content}
     refs = [_attachment_ref(item, i) for i, item in enumerate(attachments)]
     if refs:
         body["attachments"] = refs

@@ -1,8 +1,27 @@
-"""Results that are attachkit's own rather than generated: the outcome of sending a message."""
+"""Results that are attachkit's own rather than generated: a started conversation, a sent message."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
+
+
+@attrs.frozen
+class StartedConversation:
+    """A conversation Digital Connect started, or found again by its idempotency key.
+
+    Attributes:
+        id: the conversation's id, which `send_message` takes. The page marks it optional, but a start without
+            it is of no use: an answer that lacks it raises `UnexpectedResponseError`, naming `id`.
+        idempotency_key: the key it was started with; starting again with the same key finds this conversation.
+        additional_properties: any other fields of the answer, as sent.
+    """
+
+    id: str
+    idempotency_key: str
+    additional_properties: Mapping[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen

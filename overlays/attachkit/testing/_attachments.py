@@ -39,10 +39,23 @@ def request_upload_link(call: Call) -> Reply | Problem:
     return Reply(200, {"request_id": upload.request_id, "url": f"{call.base_url}{UPLOAD_PREFIX}/{upload.token}"})
 
 
+def _missing(field: str, description: str) -> Problem:
+    return Problem(400, "invalid_request", "Request validation failed", fields=(FieldError(field, description),))
+
+
 def create_attachment(call: Call) -> Reply | Problem:
-    """``POST /attachments/2023-03``: register uploaded bytes under a unique name."""
-    name: str = call.body["name"]
-    request_id: str = call.body["request_id"]
+    """``POST /attachments/2023-03``: register uploaded bytes under a unique name.
+
+    The spec leaves `name` and `request_id` optional (the pages mark nothing required), but this mock can only
+    find the upload by its `request_id` and must answer an attachment with a `name`: without either it answers
+    400 in Talkdesk's shape, the status the page documents for a request it cannot carry out.
+    """
+    name = call.body.get("name")
+    request_id = call.body.get("request_id")
+    if not isinstance(request_id, str):
+        return _missing("request_id", "this mock finds the uploaded file by its request_id")
+    if not isinstance(name, str):
+        return _missing("name", "this mock stores an attachment under its name")
     with call.services.state.transaction() as store:
         upload = store.uploads.get(request_id)
         if upload is None:

@@ -37,7 +37,9 @@ def start_conversation(call: Call) -> Reply | Problem:
     with call.services.state.transaction() as store:
         if scope is not None and (replayed := _replay(store, scope, call.body)) is not None:
             return replayed
-        touchpoint = call.body["touchpoint_id"]
+        # The spec leaves touchpoint_id optional; a conversation without one is kept, unless the mock was told
+        # which touchpoints exist, in which case it is not one of them.
+        touchpoint = call.body.get("touchpoint_id")
         if touchpoints is not None and touchpoint not in touchpoints:
             return not_found("Touchpoint not found")
         conversation = Conversation(str(uuid.uuid4()), touchpoint, call.body, iso_millis(call.services.clock.now()))
@@ -58,12 +60,13 @@ def send_message(call: Call) -> Reply | Problem:
             return not_found("Conversation not found")
         if scope is not None and (replayed := _replay(store, scope, call.body)) is not None:
             return replayed
-        ids = [str(item["id"]) for item in call.body.get("attachments") or []]
+        # An attachment without an id (the spec leaves it optional) cannot be found: it fails like an unknown one.
+        ids = [str(item["id"]) if "id" in item else "(no id)" for item in call.body.get("attachments") or []]
         unknown = tuple(dict.fromkeys(i for i in ids if i not in store.attachments))
         message = Message(
             message_id=str(uuid.uuid4()),
             conversation_id=conversation_id,
-            content=call.body["content"],
+            content=call.body.get("content"),  # an attachment-only message has none
             attachment_ids=tuple(i for i in ids if i in store.attachments),
             failed_attachment_ids=unknown,
             created_at=iso_millis(call.services.clock.now()),

@@ -61,7 +61,7 @@ class Conversation:
     """A started Digital Connect conversation."""
 
     id: str
-    touchpoint_id: str
+    touchpoint_id: str | None
     request: Mapping[str, Any]
     created_at: str
 
@@ -72,7 +72,7 @@ class Message:
 
     message_id: str
     conversation_id: str
-    content: str
+    content: str | None
     attachment_ids: tuple[str, ...]
     failed_attachment_ids: tuple[str, ...]
     created_at: str

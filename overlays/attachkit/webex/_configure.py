@@ -30,6 +30,7 @@ def configure(
     allow_insecure_http: bool,
     proxy: str | None,
     max_response_bytes: int | None,
+    strict_responses: bool,
 ) -> tuple[Settings, BearerAuth]:
     token = env(ENV["access_token"], access_token)
     if not token or not isinstance(token, str):
@@ -44,5 +45,6 @@ def configure(
         allow_insecure_http=allow_insecure_http,
         proxy=proxy,
         max_response_bytes=max_response_bytes,
+        strict_responses=strict_responses,
     )
     return settings, BearerAuth(token)
