@@ -15,11 +15,10 @@ from typing import Any
 
 import pytest
 
+from scripts import regenerate
 from tests import specs
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import regenerate  # noqa: E402
 
 
 def test_committed_generated_matches_a_fresh_regeneration() -> None:
