@@ -10,7 +10,7 @@ openapi-python-client and ruff are the pinned versions from the project's `dev` 
 the generator's post-hooks call is the one installed next to this interpreter, so a machine-wide ruff of
 another version cannot change the output.
 
-When `scripts/unasync.py` is present, its output (the sync face of the async client) is written into
+The output of `scripts/unasync.py` (the sync face of the clients) is written into
 `generated/_sync` in the same run, because this script rewrites `generated/` whole.
 
 The generator runs with attachkit's templates (`openapi/templates/`, passed as `--custom-template-path`):
@@ -155,9 +155,8 @@ def generate_into(out: Path) -> None:
     (out / "README.md").write_text(README.format(rows="\n".join(rows)))
     (out / "__init__.py").write_text(INIT)
     (out / "_unset.py").write_text(UNSET_MODULE)
-    # generated/ is rewritten whole, so the sync face (scripts/unasync.py, when present) is written with it.
-    if UNASYNC.is_file():
-        subprocess.run([sys.executable, str(UNASYNC), "--out", str(out / "_sync")], check=True, env=env)
+    # generated/ is rewritten whole, so the sync face (scripts/unasync.py) is written with it.
+    subprocess.run([sys.executable, str(UNASYNC), "--out", str(out / "_sync")], check=True, env=env)
 
 
 def differences(left: Path, right: Path) -> list[str]:
