@@ -12,7 +12,6 @@ httpx's and requests' rules: an explicit `proxy=` for everything, else `HTTP_PRO
 
 from __future__ import annotations
 
-import contextlib
 import ssl
 import urllib.request
 from collections.abc import Iterable, Iterator
@@ -42,15 +41,12 @@ _EXCEPTIONS: Final[tuple[tuple[type[Exception], type[httpx.TransportError]], ...
 )
 
 
-@contextlib.contextmanager
-def _mapped() -> Iterator[None]:
-    try:
-        yield
-    except Exception as exc:
-        for theirs, ours in _EXCEPTIONS:
-            if isinstance(exc, theirs):
-                raise ours(str(exc) or type(exc).__name__) from exc
-        raise
+def _translated(exc: Exception) -> Exception:
+    """httpcore's exception as httpx's (the most specific match), or `exc` itself when it is not httpcore's."""
+    for theirs, ours in _EXCEPTIONS:
+        if isinstance(exc, theirs):
+            return ours(str(exc) or type(exc).__name__)
+    return exc
 
 
 class DeadlineStream(httpcore.NetworkStream):
@@ -114,13 +110,23 @@ class ResponseBody(BodyStream):
         self._inner = inner
 
     def __iter__(self) -> Iterator[bytes]:
-        with _mapped():
+        try:
             for part in self._inner:
                 yield part
+        except Exception as exc:
+            mapped = _translated(exc)
+            if mapped is exc:
+                raise
+            raise mapped from exc
 
     def close(self) -> None:
-        with _mapped():
+        try:
             self._inner.close()
+        except Exception as exc:
+            mapped = _translated(exc)
+            if mapped is exc:
+                raise
+            raise mapped from exc
 
 
 def _proxy(url: str) -> httpcore.Proxy:
@@ -190,8 +196,13 @@ class Network(httpx.BaseTransport):
             content=request.stream,
             extensions=request.extensions,
         )
-        with _mapped():
+        try:
             response = pool.handle_request(core)
+        except Exception as exc:
+            mapped = _translated(exc)
+            if mapped is exc:
+                raise
+            raise mapped from exc
         return httpx.Response(
             status_code=response.status,
             headers=response.headers,

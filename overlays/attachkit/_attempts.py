@@ -7,11 +7,9 @@ functions have no parameter for them.
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import logging
 import time
-from collections.abc import Iterator
 from typing import Final
 
 import attrs
@@ -38,21 +36,31 @@ _CALL_OPTIONS: contextvars.ContextVar[CallOptions] = contextvars.ContextVar("att
 _NO_OPTIONS: Final = CallOptions()
 
 
-@contextlib.contextmanager
-def call_options(timeout: float | httpx.Timeout | None = None, max_retries: int | None = None) -> Iterator[None]:
-    """Apply per-call overrides to every request sent inside the block (including async tasks it awaits)."""
-    if timeout is None and max_retries is None:
-        yield
-        return
-    options = CallOptions(
-        timeout=None if timeout is None else check_timeout(timeout),
-        max_retries=None if max_retries is None else check_max_retries(max_retries),
-    )
-    token = _CALL_OPTIONS.set(options)
-    try:
-        yield
-    finally:
-        _CALL_OPTIONS.reset(token)
+class call_options:
+    """Apply per-call overrides to every request sent inside the block (including async tasks it awaits).
+
+    A class rather than a generator-based context manager: it runs on every call. The arguments are checked
+    on creation, so a bad one is a `ValidationError` before anything is sent.
+    """
+
+    __slots__ = ("_options", "_token")
+
+    def __init__(self, timeout: float | httpx.Timeout | None = None, max_retries: int | None = None) -> None:
+        self._options: CallOptions | None = None
+        self._token: contextvars.Token[CallOptions] | None = None
+        if timeout is not None or max_retries is not None:
+            self._options = CallOptions(
+                timeout=None if timeout is None else check_timeout(timeout),
+                max_retries=None if max_retries is None else check_max_retries(max_retries),
+            )
+
+    def __enter__(self) -> None:
+        if self._options is not None:
+            self._token = _CALL_OPTIONS.set(self._options)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._token is not None:
+            _CALL_OPTIONS.reset(self._token)
 
 
 @attrs.define

@@ -11,10 +11,8 @@ large healthy one.
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import time
-from collections.abc import Iterator
 from typing import Final
 
 import httpcore
@@ -26,17 +24,25 @@ _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("attach
 _FLOOR: Final = 0.001  # a socket timeout of 0 would mean "non-blocking", not "now"
 
 
-@contextlib.contextmanager
-def deadline(seconds: float | None) -> Iterator[None]:
-    """Hold every socket operation inside the block (this thread, or this task) to `seconds` from now."""
-    if seconds is None:
-        yield
-        return
-    token = _DEADLINE.set(time.monotonic() + seconds)
-    try:
-        yield
-    finally:
-        _DEADLINE.reset(token)
+class deadline:
+    """Hold every socket operation inside the block (this thread, or this task) to `seconds` from now.
+
+    A class rather than a generator-based context manager: it runs on every attempt.
+    """
+
+    __slots__ = ("_seconds", "_token")
+
+    def __init__(self, seconds: float | None) -> None:
+        self._seconds = seconds
+        self._token: contextvars.Token[float | None] | None = None
+
+    def __enter__(self) -> None:
+        if self._seconds is not None:
+            self._token = _DEADLINE.set(time.monotonic() + self._seconds)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._token is not None:
+            _DEADLINE.reset(self._token)
 
 
 def remaining() -> float | None:

@@ -147,6 +147,7 @@ def connection_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnect
     """The typed error for a transport failure: `APITimeoutError` for timeouts, else `APIConnectionError`."""
     where = {"method": request.method, "url": redact_url(request.url)}
     if isinstance(exc, httpx.TimeoutException):
-        detail = str(exc)
-        return APITimeoutError(f"timed out ({type(exc).__name__}{': ' + detail if detail else ''})", **where)
+        name, detail = type(exc).__name__, str(exc)
+        said = f": {detail}" if detail and detail not in (name, "timed out") else ""
+        return APITimeoutError(f"timed out ({name}{said})", **where)
     return APIConnectionError(f"connection failed ({type(exc).__name__}: {exc})", **where)

@@ -8,9 +8,7 @@ received is not the server's: it surfaces as itself.
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
-from collections.abc import Iterator
 
 import attrs
 import httpx
@@ -27,15 +25,25 @@ class Exchange:
 _CURRENT: contextvars.ContextVar[Exchange | None] = contextvars.ContextVar("attachkit_exchange", default=None)
 
 
-@contextlib.contextmanager
-def exchange(operation: str) -> Iterator[Exchange]:
-    """Track the call to `operation` made inside the block (in this thread, or this task and what it awaits)."""
-    current = Exchange(operation)
-    token = _CURRENT.set(current)
-    try:
-        yield current
-    finally:
-        _CURRENT.reset(token)
+class exchange:
+    """Track the call to `operation` made inside the block (in this thread, or this task and what it awaits).
+
+    A class rather than a generator-based context manager: it runs on every call.
+    """
+
+    __slots__ = ("_current", "_token")
+
+    def __init__(self, operation: str) -> None:
+        self._current = Exchange(operation)
+        self._token: contextvars.Token[Exchange | None] | None = None
+
+    def __enter__(self) -> Exchange:
+        self._token = _CURRENT.set(self._current)
+        return self._current
+
+    def __exit__(self, *exc: object) -> None:
+        if self._token is not None:
+            _CURRENT.reset(self._token)
 
 
 def record(response: httpx.Response) -> None:

@@ -27,6 +27,7 @@ from attachkit._deadline import STREAMED, deadline
 from attachkit._decoding import ACCEPT_ENCODING, BodyTooLarge, CappedBody, UnsupportedEncoding
 from attachkit._error_mapping import connection_error, error_from_response, redact_url
 from attachkit._exchange import record
+from attachkit._faces import AsyncBodyStream
 from attachkit._join import JoinPaths
 from attachkit._retry import RetryPolicy
 from attachkit._vendors import STORAGE, Vendor
@@ -34,7 +35,6 @@ from attachkit.errors import APIConnectionError, ResponseTooLargeError, Validati
 
 _KNOWN_STATUSES: Final = frozenset(s.value for s in HTTPStatus)
 _NO_AUTH: Final = httpx.Auth()  # the base class passes requests through untouched
-_DROPPED_HEADERS: Final = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
 def _documented_success(status: int) -> bool:
@@ -120,36 +120,45 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             await self._clock.asleep(decision.wait)
 
     async def _read_whole(self, request: httpx.Request, response: httpx.Response) -> httpx.Response:
-        """The answer with its body read, decompressed and capped; the headers say what the body now is."""
-        where = {"method": request.method, "url": redact_url(request.url)}
+        """The answer with its body read, decompressed and capped, held in memory for httpx to hand on.
+
+        The transport's stream is read directly and replaced by the bytes, so the response object stays the
+        one the transport made; when the body was decompressed, its headers say what it now is.
+        """
+        if response.is_stream_consumed:
+            # Already in memory (a caller's transport that reads answers itself): only the cap is left.
+            if len(response.content) > self._cap:
+                raise self._too_large(request, response)
+            return response
+        stream = response.stream
+        assert isinstance(stream, AsyncBodyStream)
+        encoding = response.headers.get("content-encoding", "")
         try:
-            if response.is_stream_consumed:
-                # Already in memory (a caller's transport that reads answers itself): only the cap is left.
-                if len(response.content) > self._cap:
-                    raise BodyTooLarge(self._cap)
-                return response
-            body = CappedBody(response.headers.get("content-encoding", ""), self._cap)
-            async for chunk in response.aiter_raw():
+            body = CappedBody(encoding, self._cap)
+            async for chunk in stream:
                 body.feed(chunk)
         except BodyTooLarge:
-            raise ResponseTooLargeError(
-                f"the {response.status_code} answer is larger than max_response_bytes={self._cap} once decompressed",
-                **where,
-            ) from None
+            raise self._too_large(request, response) from None
         except (UnsupportedEncoding, zlib.error) as exc:
             raise APIConnectionError(
                 f"the {response.status_code} answer's body could not be decoded ({type(exc).__name__}: {exc})",
-                **where,
+                method=request.method,
+                url=redact_url(request.url),
             ) from None
         finally:
-            await response.aclose()
-        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _DROPPED_HEADERS]
-        return httpx.Response(
-            response.status_code,
-            headers=headers,
-            content=body.value(),
-            request=request,
-            extensions=response.extensions,
+            await stream.aclose()
+        data = body.value()
+        if encoding:
+            del response.headers["content-encoding"]
+            response.headers["content-length"] = str(len(data))
+        response.stream = httpx.ByteStream(data)
+        return response
+
+    def _too_large(self, request: httpx.Request, response: httpx.Response) -> ResponseTooLargeError:
+        return ResponseTooLargeError(
+            f"the {response.status_code} answer is larger than max_response_bytes={self._cap} once decompressed",
+            method=request.method,
+            url=redact_url(request.url),
         )
 
     async def aclose(self) -> None:

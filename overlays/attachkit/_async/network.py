@@ -10,10 +10,9 @@ httpx's and requests' rules: an explicit `proxy=` for everything, else `HTTP_PRO
 
 from __future__ import annotations
 
-import contextlib
 import ssl
 import urllib.request
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable
 from typing import Any, Final
 
 import httpcore
@@ -41,15 +40,12 @@ _EXCEPTIONS: Final[tuple[tuple[type[Exception], type[httpx.TransportError]], ...
 )
 
 
-@contextlib.contextmanager
-def _mapped() -> Iterator[None]:
-    try:
-        yield
-    except Exception as exc:
-        for theirs, ours in _EXCEPTIONS:
-            if isinstance(exc, theirs):
-                raise ours(str(exc) or type(exc).__name__) from exc
-        raise
+def _translated(exc: Exception) -> Exception:
+    """httpcore's exception as httpx's (the most specific match), or `exc` itself when it is not httpcore's."""
+    for theirs, ours in _EXCEPTIONS:
+        if isinstance(exc, theirs):
+            return ours(str(exc) or type(exc).__name__)
+    return exc
 
 
 class AsyncDeadlineStream(httpcore.AsyncNetworkStream):
@@ -113,13 +109,23 @@ class AsyncResponseBody(AsyncBodyStream):
         self._inner = inner
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        with _mapped():
+        try:
             async for part in self._inner:
                 yield part
+        except Exception as exc:
+            mapped = _translated(exc)
+            if mapped is exc:
+                raise
+            raise mapped from exc
 
     async def aclose(self) -> None:
-        with _mapped():
+        try:
             await self._inner.aclose()
+        except Exception as exc:
+            mapped = _translated(exc)
+            if mapped is exc:
+                raise
+            raise mapped from exc
 
 
 def _proxy(url: str) -> httpcore.Proxy:
@@ -189,8 +195,13 @@ class AsyncNetwork(httpx.AsyncBaseTransport):
             content=request.stream,
             extensions=request.extensions,
         )
-        with _mapped():
+        try:
             response = await pool.handle_async_request(core)
+        except Exception as exc:
+            mapped = _translated(exc)
+            if mapped is exc:
+                raise
+            raise mapped from exc
         return httpx.Response(
             status_code=response.status,
             headers=response.headers,
