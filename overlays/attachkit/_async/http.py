@@ -28,7 +28,7 @@ from attachkit._decoding import ACCEPT_ENCODING, BodyTooLarge, CappedBody, Unsup
 from attachkit._error_mapping import connection_error, error_from_response, redact_url
 from attachkit._exchange import record
 from attachkit._faces import AsyncBodyStream
-from attachkit._join import JoinPaths
+from attachkit._join import join
 from attachkit._retry import RetryPolicy
 from attachkit._vendors import STORAGE, Vendor
 from attachkit.errors import APIConnectionError, ResponseTooLargeError, ValidationError
@@ -41,7 +41,7 @@ def _documented_success(status: int) -> bool:
     return 200 <= status < 300 and status in _KNOWN_STATUSES
 
 
-class AsyncAPIClient(JoinPaths, httpx.AsyncClient):
+class AsyncAPIClient(httpx.AsyncClient):
     """An httpx client that raises `attachkit.errors` instead of returning error responses."""
 
     def __init__(self, *, vendor: Vendor, clock: Clock, **kwargs: Any) -> None:
@@ -49,6 +49,9 @@ class AsyncAPIClient(JoinPaths, httpx.AsyncClient):
         self._vendor = vendor
         self._clock = clock
         self._prefix = str(self.base_url).rstrip("/") + "/"
+
+    def build_request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Request:
+        return super().build_request(method, join(self._prefix, url), **kwargs)
 
     async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         try:
