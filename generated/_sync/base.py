@@ -5,8 +5,10 @@ generated code."""
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 from types import TracebackType
 from typing import Any, ClassVar, Final, Generic, Protocol, Self, TypeVar
@@ -52,13 +54,35 @@ class Answer(Generic[T_co]):
 
 
 class ClientBase:
-    """Owns a client's session; closes its connection pool."""
+    """Owns a client's session; closes its connection pool; makes copies with other options."""
 
     _session: Session
 
+    def _bind(self, session: Session) -> None:
+        """Use `session`: set it, and build the client's resources over it."""
+        raise NotImplementedError
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A copy of this client with other defaults, sharing its connection pool, token cache and cooldown.
+
+        `default_headers` are added to (and override) this client's. Closing the copy leaves the pool open:
+        close the client it came from.
+        """
+        clone = copy.copy(self)
+        clone._bind(
+            self._session.with_options(timeout=timeout, max_retries=max_retries, default_headers=default_headers)
+        )
+        return clone
+
     def close(self) -> None:
-        """Close the connection pool. The client cannot be used afterwards."""
-        self._session.api.close()
+        """Close the connection pool. The client cannot be used afterwards (nor can its `with_options` copies)."""
+        self._session.close()
 
     def __enter__(self) -> Self:
         return self
@@ -82,13 +106,21 @@ class Resource(Generic[G]):
         self._session = session
         self._api = api
 
-    def _call(self, operation: str, send: Call[Detailed[T]], *, timeout: Timeout, max_retries: int | None) -> Answer[T]:
+    def _call(
+        self,
+        operation: str,
+        send: Call[Detailed[T]],
+        *,
+        timeout: Timeout,
+        max_retries: int | None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Answer[T]:
         """Make one call into the generated code for `operation`, with per-call options.
 
         A failure of the generated parser on a received response becomes `UnexpectedResponseError` with the
         real response; any failure before a response arrived is not the server's and surfaces as itself.
         """
-        with call_options(timeout, max_retries), exchange(operation) as seen:
+        with call_options(timeout, max_retries, extra_headers), exchange(operation) as seen:
             try:
                 detailed = send()
             except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
@@ -109,9 +141,10 @@ class Resource(Generic[G]):
         *,
         timeout: Timeout,
         max_retries: int | None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> T:
         """`_call`, then the documented model of the answer."""
-        answer = self._call(operation, send, timeout=timeout, max_retries=max_retries)
+        answer = self._call(operation, send, timeout=timeout, max_retries=max_retries, extra_headers=extra_headers)
         return self._expect(answer, expected)
 
     def _expect(self, answer: Answer[object], expected: type[T]) -> T:

@@ -15,14 +15,24 @@ from __future__ import annotations
 
 import contextlib
 import zlib
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, Final
 
 import attrs
 import httpx
-from attachkit._attempts import Attempts
+from attachkit._attempts import Attempts, extra_headers
 from attachkit._clock import Clock
-from attachkit._config import DEFAULT_LIMITS, USER_AGENT, Settings
+from attachkit._config import (
+    DEFAULT_LIMITS,
+    USER_AGENT,
+    Settings,
+    Timeout,
+    check_headers,
+    check_max_retries,
+    check_timeout,
+)
+from attachkit._cooldown import Cooldown
 from attachkit._deadline import STREAMED, deadline
 from attachkit._decoding import ACCEPT_ENCODING, BodyTooLarge, CappedBody, UnsupportedEncoding
 from attachkit._error_mapping import connection_error, error_from_response, redact_url
@@ -55,6 +65,8 @@ class APIClient(httpx.Client):
         return super().build_request(method, join(self._prefix, url), **kwargs)
 
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        for name, value in extra_headers():  # the call's extra_headers=, over the client's default_headers=
+            request.headers[name] = value
         try:
             response = super().send(request, **kwargs)
         except httpx.TransportError as exc:
@@ -90,18 +102,32 @@ class RetryTransport(httpx.BaseTransport):
     unless the request is streamed, the answer is read whole within it, decompressed, up to `cap` bytes.
     """
 
-    def __init__(self, inner: httpx.BaseTransport, policy: RetryPolicy, clock: Clock, vendor: Vendor, cap: int) -> None:
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        policy: RetryPolicy,
+        clock: Clock,
+        vendor: Vendor,
+        cap: int,
+        cooldown: Cooldown,
+    ) -> None:
         self._inner = inner
         self._policy = policy
         self._clock = clock
         self._vendor = vendor
         self._cap = cap
+        self._cooldown = cooldown
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         attempts = Attempts.begin(self._policy, self._clock, self._vendor, request)
         streamed = bool(request.extensions.get(STREAMED))
+        host = request.url.host
         while True:
             attempts.next()
+            pause = self._cooldown.wait(host, self._clock.monotonic())
+            if pause > 0:
+                attempts.cooling_down(pause)  # raises RateLimitError when the pause is longer than we wait
+                self._clock.sleep(pause)
             try:
                 with deadline(_attempt_seconds(request)):
                     response = self._inner.handle_request(request)
@@ -113,6 +139,8 @@ class RetryTransport(httpx.BaseTransport):
                     raise
             else:
                 decision = attempts.on_response(response)
+                if attempts.asked_pause is not None:
+                    self._cooldown.hold(host, self._clock.monotonic() + attempts.asked_pause)
                 if not decision.retry:
                     return response
                 # Drain what is left of the body so the connection goes back to the pool.
@@ -203,11 +231,41 @@ class Session:
         settings: the client's checked configuration.
         api: the API client (auth, retries, typed errors); the generated code sends through it.
         storage: the client for pre-signed storage URLs (no auth; retries and typed errors).
+        owner: whether closing this session closes the connection pool (a `with_options` copy does not).
     """
 
     settings: Settings
     api: APIClient
     storage: APIClient
+    owner: bool
+    _inner: httpx.BaseTransport = attrs.field(alias="inner", repr=False)
+    _auth: httpx.Auth = attrs.field(alias="auth", repr=False)
+    _cooldown: Cooldown = attrs.field(alias="cooldown", repr=False)
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> Session:
+        """A session over the same pool, auth (and so token cache) and cooldown, with some settings changed."""
+        changes: dict[str, Any] = {}
+        if timeout is not None:
+            changes["timeout"] = check_timeout(timeout)
+        if max_retries is not None:
+            changes["retry"] = attrs.evolve(self.settings.retry, max_retries=check_max_retries(max_retries))
+        if default_headers is not None:
+            headers = dict(self.settings.default_headers)
+            headers.update(check_headers(default_headers, "default_headers"))
+            changes["default_headers"] = tuple(headers.items())
+        settings = attrs.evolve(self.settings, **changes)
+        return _assemble(settings, Unowned(self._inner), self._auth, self._cooldown, owner=False)
+
+    def close(self) -> None:
+        """Close the connection pool, when this session owns it."""
+        if self.owner:
+            self.api.close()
 
 
 def _inner_transport(settings: Settings, http_client: httpx.Client | None) -> httpx.BaseTransport:
@@ -223,16 +281,29 @@ def _inner_transport(settings: Settings, http_client: httpx.Client | None) -> ht
 
 def connect(settings: Settings, auth: httpx.Auth, http_client: httpx.Client | None) -> Session:
     """The session of a client: the API client and the storage client, sharing one pool."""
-    inner = _inner_transport(settings, http_client)
+    return _assemble(settings, _inner_transport(settings, http_client), auth, Cooldown(), owner=True)
+
+
+def _assemble(
+    settings: Settings, inner: httpx.BaseTransport, auth: httpx.Auth, cooldown: Cooldown, *, owner: bool
+) -> Session:
     cap = settings.max_response_bytes
-    api_transport = RetryTransport(inner, settings.retry, settings.clock, settings.vendor, cap)
-    storage_transport = Unowned(RetryTransport(inner, settings.retry, settings.clock, STORAGE, cap))
+    api_transport = RetryTransport(inner, settings.retry, settings.clock, settings.vendor, cap, cooldown)
+    # One cooldown for both: it is kept per host, and storage hosts are not the API's.
+    storage_transport = Unowned(RetryTransport(inner, settings.retry, settings.clock, STORAGE, cap, cooldown))
+    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING}
     common: dict[str, Any] = {
         "timeout": settings.timeout,
-        "headers": {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
         "clock": settings.clock,
         "trust_env": False,  # the environment's proxies are the inner transport's business
     }
-    api = APIClient(vendor=settings.vendor, base_url=settings.base_url, auth=auth, transport=api_transport, **common)
-    storage = APIClient(vendor=STORAGE, transport=storage_transport, **common)
-    return Session(settings=settings, api=api, storage=storage)
+    api = APIClient(
+        vendor=settings.vendor,
+        base_url=settings.base_url,
+        auth=auth,
+        transport=api_transport,
+        headers={**headers, **dict(settings.default_headers)},
+        **common,
+    )
+    storage = APIClient(vendor=STORAGE, transport=storage_transport, headers=headers, **common)
+    return Session(settings=settings, api=api, storage=storage, owner=owner, inner=inner, auth=auth, cooldown=cooldown)

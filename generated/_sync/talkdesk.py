@@ -4,14 +4,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import httpx
 from attachkit._clock import Clock
 from attachkit._config import Timeout
 from attachkit._generated._sync.auth import ClientCredentialsAuth
 from attachkit._generated._sync.base import ClientBase
-from attachkit._generated._sync.http import connect
-from attachkit._generated._sync.talkdesk_attachments import Attachments
-from attachkit._generated._sync.talkdesk_conversations import Conversations
+from attachkit._generated._sync.http import Session, connect
+from attachkit._generated._sync.talkdesk_attachments import Attachments, AttachmentsWithRawResponse
+from attachkit._generated._sync.talkdesk_conversations import Conversations, ConversationsWithRawResponse
 from attachkit._generated.talkdesk_attachments import AuthenticatedClient as AttachmentsAPI
 from attachkit._generated.talkdesk_digital_connect import AuthenticatedClient as ConnectAPI
 from attachkit._retry import RetryPolicy
@@ -39,6 +41,9 @@ class TalkdeskClient(ClientBase):
         retry: a whole `RetryPolicy` (backoff, `max_retry_wait`), when `max_retries` is not enough.
         http_client: an `httpx.Client` to send through, honoured whole (its proxies, mounts, TLS, headers
             and event hooks), with attachkit's auth, retries, caps and errors on top; you close it.
+        default_headers: headers sent with every API request (not with pre-signed storage links). Headers
+            attachkit sets itself (Authorization, the idempotency key, Content-Type, ...) cannot be set here:
+            a `ValidationError` names the header and says which argument to use instead.
         proxy: a proxy URL for every request (`http://user:pass@proxy:3128`); by default `HTTPS_PROXY`,
             `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` from the environment are followed.
         max_response_bytes: the largest API answer accepted, counted after decompression (default 8 MiB);
@@ -69,6 +74,7 @@ class TalkdeskClient(ClientBase):
         retry: RetryPolicy | None = None,
         clock: Clock | None = None,
         allow_insecure_http: bool = False,
+        default_headers: Mapping[str, str] | None = None,
         proxy: str | None = None,
         max_response_bytes: int | None = None,
         strict_responses: bool = False,
@@ -87,6 +93,7 @@ class TalkdeskClient(ClientBase):
             retry=retry,
             clock=clock,
             allow_insecure_http=allow_insecure_http,
+            default_headers=default_headers,
             proxy=proxy,
             max_response_bytes=max_response_bytes,
             strict_responses=strict_responses,
@@ -103,8 +110,11 @@ class TalkdeskClient(ClientBase):
             if isinstance(auth, Credentials)
             else auth
         )
-        self._session = session = connect(settings, flow, http_client)
-        base = settings.base_url
+        self._bind(connect(settings, flow, http_client))
+
+    def _bind(self, session: Session) -> None:
+        self._session = session
+        base = session.settings.base_url
         self._attachments = Attachments(session, AttachmentsAPI(base_url=base, token="").set_httpx_client(session.api))
         self._conversations = Conversations(session, ConnectAPI(base_url=base, token="").set_httpx_client(session.api))
 
@@ -119,9 +129,22 @@ class TalkdeskClient(ClientBase):
         return self._conversations
 
     @property
+    def with_raw_response(self) -> TalkdeskClientWithRawResponse:
+        """The same resources, each method returning a `RawResponse`: status, headers, tracking id, `.parse()`."""
+        return TalkdeskClientWithRawResponse(self)
+
+    @property
     def region(self) -> RegionName:
         """The region whose hosts the client uses by default."""
         return self._region
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(region={self._region!r}, base_url={self._session.settings.base_url!r})"
+
+
+class TalkdeskClientWithRawResponse:
+    """`client.with_raw_response`: the client's resources, each method returning a `RawResponse`."""
+
+    def __init__(self, client: TalkdeskClient) -> None:
+        self.attachments = AttachmentsWithRawResponse(client.attachments)
+        self.conversations = ConversationsWithRawResponse(client.conversations)

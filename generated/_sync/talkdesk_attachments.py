@@ -13,6 +13,7 @@ from attachkit._config import Timeout, check_storage_url
 from attachkit._deadline import STREAMED
 from attachkit._error_mapping import connection_error
 from attachkit._generated._sync.base import Resource
+from attachkit._generated._sync.raw import wrap
 from attachkit._generated.talkdesk_attachments import AuthenticatedClient
 from attachkit._generated.talkdesk_attachments.api.attachments import (
     create_attachment,
@@ -44,6 +45,7 @@ class Attachments(Resource[AuthenticatedClient]):
         *,
         timeout: Timeout = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> UploadLink:
         """Ask for a pre-signed URL to upload a file to (scope `attachments:request`).
 
@@ -56,6 +58,7 @@ class Attachments(Resource[AuthenticatedClient]):
             lambda: request_upload_link.sync_detailed(client=self._api, body=body),
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
 
     def create(
@@ -66,6 +69,7 @@ class Attachments(Resource[AuthenticatedClient]):
         metadata: Mapping[str, Any] | None = None,
         timeout: Timeout = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Attachment:
         """Register uploaded bytes as an attachment (scope `attachments:write`).
 
@@ -81,9 +85,17 @@ class Attachments(Resource[AuthenticatedClient]):
             lambda: create_attachment.sync_detailed(client=self._api, body=body),
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
 
-    def get(self, attachment_id: str, *, timeout: Timeout = None, max_retries: int | None = None) -> Attachment:
+    def get(
+        self,
+        attachment_id: str,
+        *,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Attachment:
         """Fetch an attachment by id (scope `attachments:read`). An unknown id raises `NotFoundError`."""
         check_id("get_attachment", attachment_id)
         return self._fetch(
@@ -92,10 +104,16 @@ class Attachments(Resource[AuthenticatedClient]):
             lambda: get_attachment.sync_detailed(attachment_id, client=self._api),
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
 
     def download_link(
-        self, attachment_id: str, *, timeout: Timeout = None, max_retries: int | None = None
+        self,
+        attachment_id: str,
+        *,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> DownloadLink:
         """Get a temporary download URL (scope `attachments:download`; valid `expire_time` seconds, 600 by default)."""
         check_id("get_attachment_download_link", attachment_id)
@@ -105,6 +123,7 @@ class Attachments(Resource[AuthenticatedClient]):
             lambda: get_attachment_download_link.sync_detailed(attachment_id, client=self._api),
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
 
     def upload(
@@ -117,18 +136,20 @@ class Attachments(Resource[AuthenticatedClient]):
         *,
         timeout: Timeout = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Attachment:
         """Upload a file and create the attachment: upload link, pre-signed PUT, then create.
 
         `file` is a path, bytes, or a binary file object; it is streamed, never read whole into memory.
         `name` defaults to the file's name; `content_type` to a guess from the name.
-        `progress(bytes_sent, total)` is called as the bytes go out.
+        `progress(bytes_sent, total)` is called as the bytes go out. `extra_headers` go with the API calls, not
+        with the pre-signed PUT, whose signature may cover its headers.
         """
         source = open_source(file, name=name, content_type=content_type, progress=progress)
         try:
             the_name = upload_name(source)
             create_body(the_name, "pending", metadata)  # check before sending anything
-            link = self.request_upload_link(timeout=timeout, max_retries=max_retries)
+            link = self.request_upload_link(timeout=timeout, max_retries=max_retries, extra_headers=extra_headers)
             storage = self._session.storage
             request = put_request(storage, link, source, self._session.settings)
             with call_options(timeout, max_retries):
@@ -139,6 +160,7 @@ class Attachments(Resource[AuthenticatedClient]):
                 metadata=metadata,
                 timeout=timeout,
                 max_retries=max_retries,
+                extra_headers=extra_headers,
             )
         finally:
             source.cleanup()
@@ -151,13 +173,15 @@ class Attachments(Resource[AuthenticatedClient]):
         *,
         timeout: Timeout = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> int:
         """Stream an attachment's bytes to `destination` (a path or a binary file object).
 
         Returns the number of bytes written. A path is replaced only once every byte has arrived.
         `progress(bytes_received, total)` is called as the bytes arrive (`total` from Content-Length, if sent).
+        `extra_headers` go with the API call for the link, not with the pre-signed download.
         """
-        link = self.download_link(attachment_id, timeout=timeout, max_retries=max_retries)
+        link = self.download_link(attachment_id, timeout=timeout, max_retries=max_retries, extra_headers=extra_headers)
         url = check_storage_url(link.url, "download_link.url", self._session.settings)
         sink = Sink(destination)
         written = 0
@@ -178,3 +202,15 @@ class Attachments(Resource[AuthenticatedClient]):
             sink.abort()
             raise
         return written
+
+
+class AttachmentsWithRawResponse:
+    """`client.with_raw_response.attachments`: each method returns a `RawResponse` of its last answer."""
+
+    def __init__(self, resource: Attachments) -> None:
+        self.request_upload_link = wrap(resource.request_upload_link)
+        self.create = wrap(resource.create)
+        self.get = wrap(resource.get)
+        self.download_link = wrap(resource.download_link)
+        self.upload = wrap(resource.upload)
+        self.download = wrap(resource.download)

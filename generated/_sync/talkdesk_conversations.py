@@ -14,6 +14,7 @@ from typing import Any
 
 from attachkit._config import Timeout
 from attachkit._generated._sync.base import Resource, missing
+from attachkit._generated._sync.raw import wrap
 from attachkit._generated.talkdesk_digital_connect import AuthenticatedClient
 from attachkit._generated.talkdesk_digital_connect.api.conversations import send_message, start_conversation
 from attachkit._generated.talkdesk_digital_connect.models import Conversation, Message, PartialMessage
@@ -37,6 +38,7 @@ class Conversations(Resource[AuthenticatedClient]):
         idempotency_key: str | None = None,
         timeout: Timeout = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> StartedConversation:
         """Start a conversation on a touchpoint, or find the one started with the same idempotency key.
 
@@ -51,6 +53,7 @@ class Conversations(Resource[AuthenticatedClient]):
             lambda: start_conversation.sync_detailed(client=self._api, body=body, x_idempotency_key=the_key),
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
         conversation = self._expect(answer, Conversation)
         if not isinstance(conversation.id, str):
@@ -70,6 +73,7 @@ class Conversations(Resource[AuthenticatedClient]):
         strict: bool = False,
         timeout: Timeout = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> SentMessage:
         """Send the contact's message into a conversation (scope `digital-connect:write`).
 
@@ -86,8 +90,17 @@ class Conversations(Resource[AuthenticatedClient]):
             lambda: send_message.sync_detailed(conversation_id, client=self._api, body=body, x_idempotency_key=the_key),
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
         value: Message | PartialMessage = (
             self._expect(answer, PartialMessage) if answer.status_code == 206 else self._expect(answer, Message)
         )
         return sent(value, answer.status_code, the_key, strict)
+
+
+class ConversationsWithRawResponse:
+    """`client.with_raw_response.conversations`: each method returns a `RawResponse` of its answer."""
+
+    def __init__(self, resource: Conversations) -> None:
+        self.start = wrap(resource.start)
+        self.send_message = wrap(resource.send_message)

@@ -4,12 +4,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import httpx
 from attachkit._clock import Clock
 from attachkit._config import Timeout
 from attachkit._generated._sync.base import ClientBase
-from attachkit._generated._sync.http import connect
-from attachkit._generated._sync.webex_attachment_actions import AttachmentActions
+from attachkit._generated._sync.http import Session, connect
+from attachkit._generated._sync.webex_attachment_actions import AttachmentActions, AttachmentActionsWithRawResponse
 from attachkit._generated.webex_attachment_actions import AuthenticatedClient as ActionsAPI
 from attachkit._retry import RetryPolicy
 from attachkit.webex._configure import configure
@@ -21,7 +23,8 @@ class WebexClient(ClientBase):
     Args:
         access_token: a bot, integration or personal access token; default `WEBEX_ACCESS_TOKEN`.
         base_url: default `WEBEX_BASE_URL`, else `https://webexapis.com/v1`.
-        timeout, max_retries, retry, clock, allow_insecure_http, proxy, max_response_bytes, strict_responses:
+        timeout, max_retries, retry, clock, allow_insecure_http, default_headers, proxy, max_response_bytes,
+            strict_responses:
             as for the Talkdesk client.
         http_client: an `httpx.Client` to send through, honoured whole (its proxies, mounts, TLS, headers
             and event hooks), with attachkit's auth, retries, caps and errors on top; you close it.
@@ -40,6 +43,7 @@ class WebexClient(ClientBase):
         retry: RetryPolicy | None = None,
         clock: Clock | None = None,
         allow_insecure_http: bool = False,
+        default_headers: Mapping[str, str] | None = None,
         proxy: str | None = None,
         max_response_bytes: int | None = None,
         strict_responses: bool = False,
@@ -52,13 +56,17 @@ class WebexClient(ClientBase):
             retry=retry,
             clock=clock,
             allow_insecure_http=allow_insecure_http,
+            default_headers=default_headers,
             proxy=proxy,
             max_response_bytes=max_response_bytes,
             strict_responses=strict_responses,
         )
-        self._session = session = connect(settings, auth, http_client)
+        self._bind(connect(settings, auth, http_client))
+
+    def _bind(self, session: Session) -> None:
+        self._session = session
         self._attachment_actions = AttachmentActions(
-            session, ActionsAPI(base_url=settings.base_url, token="").set_httpx_client(session.api)
+            session, ActionsAPI(base_url=session.settings.base_url, token="").set_httpx_client(session.api)
         )
 
     @property
@@ -66,5 +74,17 @@ class WebexClient(ClientBase):
         """`AttachmentActions`: submit an Adaptive Card action, and read one back."""
         return self._attachment_actions
 
+    @property
+    def with_raw_response(self) -> WebexClientWithRawResponse:
+        """The same resources, each method returning a `RawResponse`: status, headers, tracking id, `.parse()`."""
+        return WebexClientWithRawResponse(self)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._session.settings.base_url!r})"
+
+
+class WebexClientWithRawResponse:
+    """`client.with_raw_response`: the client's resources, each method returning a `RawResponse`."""
+
+    def __init__(self, client: WebexClient) -> None:
+        self.attachment_actions = AttachmentActionsWithRawResponse(client.attachment_actions)

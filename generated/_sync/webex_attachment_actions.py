@@ -10,6 +10,7 @@ from typing import Any
 
 from attachkit._config import Timeout
 from attachkit._generated._sync.base import Resource
+from attachkit._generated._sync.raw import wrap
 from attachkit._generated.webex_attachment_actions import AuthenticatedClient
 from attachkit._generated.webex_attachment_actions.api.attachment_actions import (
     create_attachment_action,
@@ -32,6 +33,7 @@ class AttachmentActions(Resource[AuthenticatedClient]):
         type: str = "submit",
         timeout: Timeout = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> AttachmentActivity | None:
         """Submit a card action on the message `message_id` with the card's `inputs` (input id -> value).
 
@@ -46,12 +48,20 @@ class AttachmentActions(Resource[AuthenticatedClient]):
             lambda: create_attachment_action.sync_detailed(client=self._api, body=body),
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
         if answer.status_code == HTTPStatus.NO_CONTENT:
             return None
         return self._expect(answer, AttachmentActivity)
 
-    def get(self, action_id: str, *, timeout: Timeout = None, max_retries: int | None = None) -> AttachmentActivity:
+    def get(
+        self,
+        action_id: str,
+        *,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AttachmentActivity:
         """Read an action by id: how an app learns the inputs of a card submitted to it."""
         check_id(action_id)
         return self._fetch(
@@ -60,4 +70,13 @@ class AttachmentActions(Resource[AuthenticatedClient]):
             lambda: get_attachment_action.sync_detailed(action_id, client=self._api),
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
+
+
+class AttachmentActionsWithRawResponse:
+    """`client.with_raw_response.attachment_actions`: each method returns a `RawResponse` of its answer."""
+
+    def __init__(self, resource: AttachmentActions) -> None:
+        self.create = wrap(resource.create)
+        self.get = wrap(resource.get)

@@ -8,6 +8,7 @@
 
 from . import errors
 from ._clock import Clock, FakeClock, SystemClock
+from ._raw import RawResponse
 from ._retry import RetryPolicy
 from ._version import __version__
 from .talkdesk import AsyncTalkdeskClient, TalkdeskClient
@@ -18,6 +19,7 @@ __all__ = [
     "AsyncWebexClient",
     "Clock",
     "FakeClock",
+    "RawResponse",
     "RetryPolicy",
     "SystemClock",
     "TalkdeskClient",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import time
+from collections.abc import Mapping
 from typing import Final
 
 import attrs
@@ -17,9 +18,10 @@ import httpx
 
 from . import _retry
 from ._clock import Clock
-from ._config import check_max_retries, check_timeout
+from ._config import check_headers, check_max_retries, check_timeout
 from ._error_mapping import redact_url
 from ._vendors import Vendor
+from .errors import RateLimitError
 
 log: Final = logging.getLogger("attachkit")
 
@@ -30,10 +32,12 @@ class CallOptions:
 
     timeout: httpx.Timeout | None = None
     max_retries: int | None = None
+    extra_headers: tuple[tuple[str, str], ...] = ()
 
 
 _CALL_OPTIONS: contextvars.ContextVar[CallOptions] = contextvars.ContextVar("attachkit_call_options")
 _NO_OPTIONS: Final = CallOptions()
+_PAUSES: Final = frozenset({429, 503})
 
 
 class call_options:
@@ -45,13 +49,19 @@ class call_options:
 
     __slots__ = ("_options", "_token")
 
-    def __init__(self, timeout: float | httpx.Timeout | None = None, max_retries: int | None = None) -> None:
+    def __init__(
+        self,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> None:
         self._options: CallOptions | None = None
         self._token: contextvars.Token[CallOptions] | None = None
-        if timeout is not None or max_retries is not None:
+        if timeout is not None or max_retries is not None or extra_headers:
             self._options = CallOptions(
                 timeout=None if timeout is None else check_timeout(timeout),
                 max_retries=None if max_retries is None else check_max_retries(max_retries),
+                extra_headers=check_headers(extra_headers, "extra_headers"),
             )
 
     def __enter__(self) -> None:
@@ -61,6 +71,11 @@ class call_options:
     def __exit__(self, *exc: object) -> None:
         if self._token is not None:
             _CALL_OPTIONS.reset(self._token)
+
+
+def extra_headers() -> tuple[tuple[str, str], ...]:
+    """The current call's `extra_headers=`, checked."""
+    return _CALL_OPTIONS.get(_NO_OPTIONS).extra_headers
 
 
 @attrs.define
@@ -73,6 +88,7 @@ class Attempts:
     request: httpx.Request
     max_retries: int
     attempt: int = 0
+    asked_pause: float | None = None
     started: float = attrs.field(factory=time.monotonic)
 
     @classmethod
@@ -86,7 +102,39 @@ class Attempts:
     def next(self) -> None:
         self.attempt += 1
 
+    def cooling_down(self, pause: float) -> None:
+        """Before an attempt: the client is pausing this host for `pause` s more, as a server asked.
+
+        The attempt waits that long (logged), or, when it is longer than `max_retry_wait`, is not sent at all:
+        `RateLimitError` with `retry_after`, as the request that earned the pause got.
+        """
+        url = redact_url(self.request.url)
+        if pause > self.policy.max_retry_wait:
+            raise RateLimitError(
+                status_code=429,
+                vendor=self.vendor.name,
+                message=f"not sent: this client is pausing requests to {self.request.url.host} for {pause:g}s "
+                "more, as the server asked",
+                retry_after=pause,
+                method=self.request.method,
+                url=url,
+            )
+        log.info(
+            "%s %s: waiting %.3gs before attempt %d; the server asked this client to pause",
+            self.request.method,
+            url,
+            pause,
+            self.attempt,
+            extra={"attachkit_method": self.request.method, "attachkit_url": url, "attachkit_cooldown": pause},
+        )
+
     def on_response(self, response: httpx.Response) -> _retry.Decision:
+        # A rate limit (429) or an overload (503) with a wait is a pause for the whole client, not this request.
+        self.asked_pause = (
+            _retry.parse_retry_after(response.headers, now=self.clock.time())
+            if response.status_code in _PAUSES
+            else None
+        )
         decision = _retry.after_response(
             self.policy,
             self.request,

@@ -8,6 +8,8 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import re
+from collections.abc import Mapping
 from typing import Final
 
 import attrs
@@ -44,6 +46,7 @@ class Settings:
         proxy: the proxy for every request, or None to follow `HTTP_PROXY`/`HTTPS_PROXY`/`NO_PROXY`.
         max_response_bytes: the cap on an API answer's decompressed body; downloads are streamed instead.
         strict_responses: raise on every way a success body departs from its spec, not only on the breaking ones.
+        default_headers: headers sent with every request, after `check_headers`.
     """
 
     vendor: Vendor
@@ -55,6 +58,7 @@ class Settings:
     proxy: str | None = None
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     strict_responses: bool = False
+    default_headers: tuple[tuple[str, str], ...] = ()
 
 
 def env(name: str, given: str | None) -> str | None:
@@ -93,6 +97,7 @@ def make_settings(
     proxy: str | None = None,
     max_response_bytes: int | None = None,
     strict_responses: bool = False,
+    default_headers: Mapping[str, str] | None = None,
 ) -> Settings:
     """Check and combine a client's constructor arguments."""
     configure_logging_from_env()
@@ -111,7 +116,41 @@ def make_settings(
         if max_response_bytes is None
         else check_size(max_response_bytes, "max_response_bytes"),
         strict_responses=bool(strict_responses),
+        default_headers=check_headers(default_headers, "default_headers"),
     )
+
+
+# Headers attachkit sets itself, each for a reason; extra headers may not replace them by accident.
+RESERVED_HEADERS: Final = {
+    "authorization": "credentials go in the client's arguments (access_token=, client_id=/client_secret=)",
+    "proxy-authorization": "proxy credentials go in proxy= (http://user:pass@host:port)",
+    "x-idempotency-key": "pass idempotency_key= to the call",
+    "host": "it is the request URL's",
+    "content-length": "it is the body's",
+    "content-type": "it is the body's",
+    "transfer-encoding": "it is the body's",
+}
+_FIELD_NAME: Final = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_FIELD_VALUE: Final = re.compile(r"(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?")
+
+
+def check_headers(headers: object, field: str) -> tuple[tuple[str, str], ...]:
+    """Extra headers as pairs: valid HTTP field names and values, none of the headers attachkit sets itself."""
+    if headers is None:
+        return ()
+    if not isinstance(headers, Mapping):
+        raise ValidationError(field, "must be a mapping of header names to values")
+    pairs = []
+    for name, value in headers.items():
+        where = f"{field}[{name!r}]"
+        if not isinstance(name, str) or not _FIELD_NAME.fullmatch(name):
+            raise ValidationError(where, "is not a valid HTTP header name")
+        if name.lower() in RESERVED_HEADERS:
+            raise ValidationError(where, f"cannot be set here: {RESERVED_HEADERS[name.lower()]}")
+        if not isinstance(value, str) or not _FIELD_VALUE.fullmatch(value):
+            raise ValidationError(where, "must be a string of visible ASCII characters")
+        pairs.append((name, value))
+    return tuple(pairs)
 
 
 def check_proxy(proxy: object) -> str:

@@ -46,8 +46,34 @@ class exchange:
             _CURRENT.reset(self._token)
 
 
+_CAPTURED: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.ContextVar(
+    "attachkit_captured", default=None
+)
+
+
+class capture:
+    """Collect every response received inside the block, for `with_raw_response`."""
+
+    __slots__ = ("_seen", "_token")
+
+    def __init__(self) -> None:
+        self._seen: list[httpx.Response] = []
+        self._token: contextvars.Token[list[httpx.Response] | None] | None = None
+
+    def __enter__(self) -> list[httpx.Response]:
+        self._token = _CAPTURED.set(self._seen)
+        return self._seen
+
+    def __exit__(self, *exc: object) -> None:
+        if self._token is not None:
+            _CAPTURED.reset(self._token)
+
+
 def record(response: httpx.Response) -> None:
     """Note `response` as the one the current call received."""
     current = _CURRENT.get()
     if current is not None:
         current.response = response
+    seen = _CAPTURED.get()
+    if seen is not None:
+        seen.append(response)

@@ -12,12 +12,18 @@ import asyncio
 import threading
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from types import TracebackType
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 import httpcore
 import httpx
 
 R = TypeVar("R")
+P = ParamSpec("P")
+
+AsyncMethod = Callable[P, Awaitable[R]]
+"""A resource method (async face)."""
+Method = Callable[P, R]
+"""A resource method (sync face)."""
 
 AsyncCall = Callable[[], Awaitable[R]]
 """A call into the generated code, made when the resource is ready (async face)."""

@@ -66,3 +66,7 @@ STORAGE: Final = Vendor(
     ),
     tracking_headers=("x-amz-request-id", "x-request-id"),
 )
+
+# Every header any vendor uses for its request id, most specific first: for answers read outside a vendor's
+# own error path (`RawResponse.tracking_id`).
+TRACKING_HEADERS: Final = tuple(dict.fromkeys(h for v in (WEBEX, TALKDESK, STORAGE) for h in v.tracking_headers))

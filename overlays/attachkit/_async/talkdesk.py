@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import httpx
 
 from attachkit._async.auth import AsyncClientCredentialsAuth
 from attachkit._async.base import AsyncClientBase
-from attachkit._async.http import connect
-from attachkit._async.talkdesk_attachments import AsyncAttachments
-from attachkit._async.talkdesk_conversations import AsyncConversations
+from attachkit._async.http import AsyncSession, connect
+from attachkit._async.talkdesk_attachments import AsyncAttachments, AsyncAttachmentsWithRawResponse
+from attachkit._async.talkdesk_conversations import AsyncConversations, AsyncConversationsWithRawResponse
 from attachkit._clock import Clock
 from attachkit._config import Timeout
 from attachkit._generated.talkdesk_attachments import AuthenticatedClient as AttachmentsAPI
@@ -38,6 +40,9 @@ class AsyncTalkdeskClient(AsyncClientBase):
         retry: a whole `RetryPolicy` (backoff, `max_retry_wait`), when `max_retries` is not enough.
         http_client: an `httpx.AsyncClient` to send through, honoured whole (its proxies, mounts, TLS, headers
             and event hooks), with attachkit's auth, retries, caps and errors on top; you close it.
+        default_headers: headers sent with every API request (not with pre-signed storage links). Headers
+            attachkit sets itself (Authorization, the idempotency key, Content-Type, ...) cannot be set here:
+            a `ValidationError` names the header and says which argument to use instead.
         proxy: a proxy URL for every request (`http://user:pass@proxy:3128`); by default `HTTPS_PROXY`,
             `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` from the environment are followed.
         max_response_bytes: the largest API answer accepted, counted after decompression (default 8 MiB);
@@ -68,6 +73,7 @@ class AsyncTalkdeskClient(AsyncClientBase):
         retry: RetryPolicy | None = None,
         clock: Clock | None = None,
         allow_insecure_http: bool = False,
+        default_headers: Mapping[str, str] | None = None,
         proxy: str | None = None,
         max_response_bytes: int | None = None,
         strict_responses: bool = False,
@@ -86,6 +92,7 @@ class AsyncTalkdeskClient(AsyncClientBase):
             retry=retry,
             clock=clock,
             allow_insecure_http=allow_insecure_http,
+            default_headers=default_headers,
             proxy=proxy,
             max_response_bytes=max_response_bytes,
             strict_responses=strict_responses,
@@ -102,8 +109,11 @@ class AsyncTalkdeskClient(AsyncClientBase):
             if isinstance(auth, Credentials)
             else auth
         )
-        self._session = session = connect(settings, flow, http_client)
-        base = settings.base_url
+        self._bind(connect(settings, flow, http_client))
+
+    def _bind(self, session: AsyncSession) -> None:
+        self._session = session
+        base = session.settings.base_url
         self._attachments = AsyncAttachments(
             session, AttachmentsAPI(base_url=base, token="").set_async_httpx_client(session.api)
         )
@@ -122,9 +132,22 @@ class AsyncTalkdeskClient(AsyncClientBase):
         return self._conversations
 
     @property
+    def with_raw_response(self) -> AsyncTalkdeskClientWithRawResponse:
+        """The same resources, each method returning a `RawResponse`: status, headers, tracking id, `.parse()`."""
+        return AsyncTalkdeskClientWithRawResponse(self)
+
+    @property
     def region(self) -> RegionName:
         """The region whose hosts the client uses by default."""
         return self._region
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(region={self._region!r}, base_url={self._session.settings.base_url!r})"
+
+
+class AsyncTalkdeskClientWithRawResponse:
+    """`client.with_raw_response`: the client's resources, each method returning a `RawResponse`."""
+
+    def __init__(self, client: AsyncTalkdeskClient) -> None:
+        self.attachments = AsyncAttachmentsWithRawResponse(client.attachments)
+        self.conversations = AsyncConversationsWithRawResponse(client.conversations)

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from attachkit._async.base import AsyncResource
+from attachkit._async.raw import wrap
 from attachkit._attempts import call_options
 from attachkit._config import Timeout, check_storage_url
 from attachkit._deadline import STREAMED
@@ -43,6 +44,7 @@ class AsyncAttachments(AsyncResource[AuthenticatedClient]):
         *,
         timeout: Timeout = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> UploadLink:
         """Ask for a pre-signed URL to upload a file to (scope `attachments:request`).
 
@@ -55,6 +57,7 @@ class AsyncAttachments(AsyncResource[AuthenticatedClient]):
             lambda: request_upload_link.asyncio_detailed(client=self._api, body=body),
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
 
     async def create(
@@ -65,6 +68,7 @@ class AsyncAttachments(AsyncResource[AuthenticatedClient]):
         metadata: Mapping[str, Any] | None = None,
         timeout: Timeout = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Attachment:
         """Register uploaded bytes as an attachment (scope `attachments:write`).
 
@@ -80,9 +84,17 @@ class AsyncAttachments(AsyncResource[AuthenticatedClient]):
             lambda: create_attachment.asyncio_detailed(client=self._api, body=body),
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
 
-    async def get(self, attachment_id: str, *, timeout: Timeout = None, max_retries: int | None = None) -> Attachment:
+    async def get(
+        self,
+        attachment_id: str,
+        *,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Attachment:
         """Fetch an attachment by id (scope `attachments:read`). An unknown id raises `NotFoundError`."""
         check_id("get_attachment", attachment_id)
         return await self._fetch(
@@ -91,10 +103,16 @@ class AsyncAttachments(AsyncResource[AuthenticatedClient]):
             lambda: get_attachment.asyncio_detailed(attachment_id, client=self._api),
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
 
     async def download_link(
-        self, attachment_id: str, *, timeout: Timeout = None, max_retries: int | None = None
+        self,
+        attachment_id: str,
+        *,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> DownloadLink:
         """Get a temporary download URL (scope `attachments:download`; valid `expire_time` seconds, 600 by default)."""
         check_id("get_attachment_download_link", attachment_id)
@@ -104,6 +122,7 @@ class AsyncAttachments(AsyncResource[AuthenticatedClient]):
             lambda: get_attachment_download_link.asyncio_detailed(attachment_id, client=self._api),
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
 
     async def upload(
@@ -116,18 +135,20 @@ class AsyncAttachments(AsyncResource[AuthenticatedClient]):
         *,
         timeout: Timeout = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Attachment:
         """Upload a file and create the attachment: upload link, pre-signed PUT, then create.
 
         `file` is a path, bytes, or a binary file object; it is streamed, never read whole into memory.
         `name` defaults to the file's name; `content_type` to a guess from the name.
-        `progress(bytes_sent, total)` is called as the bytes go out.
+        `progress(bytes_sent, total)` is called as the bytes go out. `extra_headers` go with the API calls, not
+        with the pre-signed PUT, whose signature may cover its headers.
         """
         source = open_source(file, name=name, content_type=content_type, progress=progress)
         try:
             the_name = upload_name(source)
             create_body(the_name, "pending", metadata)  # check before sending anything
-            link = await self.request_upload_link(timeout=timeout, max_retries=max_retries)
+            link = await self.request_upload_link(timeout=timeout, max_retries=max_retries, extra_headers=extra_headers)
             storage = self._session.storage
             request = put_request(storage, link, source, self._session.settings)
             with call_options(timeout, max_retries):
@@ -138,6 +159,7 @@ class AsyncAttachments(AsyncResource[AuthenticatedClient]):
                 metadata=metadata,
                 timeout=timeout,
                 max_retries=max_retries,
+                extra_headers=extra_headers,
             )
         finally:
             source.cleanup()
@@ -150,13 +172,17 @@ class AsyncAttachments(AsyncResource[AuthenticatedClient]):
         *,
         timeout: Timeout = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> int:
         """Stream an attachment's bytes to `destination` (a path or a binary file object).
 
         Returns the number of bytes written. A path is replaced only once every byte has arrived.
         `progress(bytes_received, total)` is called as the bytes arrive (`total` from Content-Length, if sent).
+        `extra_headers` go with the API call for the link, not with the pre-signed download.
         """
-        link = await self.download_link(attachment_id, timeout=timeout, max_retries=max_retries)
+        link = await self.download_link(
+            attachment_id, timeout=timeout, max_retries=max_retries, extra_headers=extra_headers
+        )
         url = check_storage_url(link.url, "download_link.url", self._session.settings)
         sink = Sink(destination)
         written = 0
@@ -177,3 +203,15 @@ class AsyncAttachments(AsyncResource[AuthenticatedClient]):
             sink.abort()
             raise
         return written
+
+
+class AsyncAttachmentsWithRawResponse:
+    """`client.with_raw_response.attachments`: each method returns a `RawResponse` of its last answer."""
+
+    def __init__(self, resource: AsyncAttachments) -> None:
+        self.request_upload_link = wrap(resource.request_upload_link)
+        self.create = wrap(resource.create)
+        self.get = wrap(resource.get)
+        self.download_link = wrap(resource.download_link)
+        self.upload = wrap(resource.upload)
+        self.download = wrap(resource.download)

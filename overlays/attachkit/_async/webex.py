@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import httpx
 
 from attachkit._async.base import AsyncClientBase
-from attachkit._async.http import connect
-from attachkit._async.webex_attachment_actions import AsyncAttachmentActions
+from attachkit._async.http import AsyncSession, connect
+from attachkit._async.webex_attachment_actions import AsyncAttachmentActions, AsyncAttachmentActionsWithRawResponse
 from attachkit._clock import Clock
 from attachkit._config import Timeout
 from attachkit._generated.webex_attachment_actions import AuthenticatedClient as ActionsAPI
@@ -20,7 +22,8 @@ class AsyncWebexClient(AsyncClientBase):
     Args:
         access_token: a bot, integration or personal access token; default `WEBEX_ACCESS_TOKEN`.
         base_url: default `WEBEX_BASE_URL`, else `https://webexapis.com/v1`.
-        timeout, max_retries, retry, clock, allow_insecure_http, proxy, max_response_bytes, strict_responses:
+        timeout, max_retries, retry, clock, allow_insecure_http, default_headers, proxy, max_response_bytes,
+            strict_responses:
             as for the Talkdesk client.
         http_client: an `httpx.AsyncClient` to send through, honoured whole (its proxies, mounts, TLS, headers
             and event hooks), with attachkit's auth, retries, caps and errors on top; you close it.
@@ -39,6 +42,7 @@ class AsyncWebexClient(AsyncClientBase):
         retry: RetryPolicy | None = None,
         clock: Clock | None = None,
         allow_insecure_http: bool = False,
+        default_headers: Mapping[str, str] | None = None,
         proxy: str | None = None,
         max_response_bytes: int | None = None,
         strict_responses: bool = False,
@@ -51,13 +55,17 @@ class AsyncWebexClient(AsyncClientBase):
             retry=retry,
             clock=clock,
             allow_insecure_http=allow_insecure_http,
+            default_headers=default_headers,
             proxy=proxy,
             max_response_bytes=max_response_bytes,
             strict_responses=strict_responses,
         )
-        self._session = session = connect(settings, auth, http_client)
+        self._bind(connect(settings, auth, http_client))
+
+    def _bind(self, session: AsyncSession) -> None:
+        self._session = session
         self._attachment_actions = AsyncAttachmentActions(
-            session, ActionsAPI(base_url=settings.base_url, token="").set_async_httpx_client(session.api)
+            session, ActionsAPI(base_url=session.settings.base_url, token="").set_async_httpx_client(session.api)
         )
 
     @property
@@ -65,5 +73,17 @@ class AsyncWebexClient(AsyncClientBase):
         """`AsyncAttachmentActions`: submit an Adaptive Card action, and read one back."""
         return self._attachment_actions
 
+    @property
+    def with_raw_response(self) -> AsyncWebexClientWithRawResponse:
+        """The same resources, each method returning a `RawResponse`: status, headers, tracking id, `.parse()`."""
+        return AsyncWebexClientWithRawResponse(self)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._session.settings.base_url!r})"
+
+
+class AsyncWebexClientWithRawResponse:
+    """`client.with_raw_response`: the client's resources, each method returning a `RawResponse`."""
+
+    def __init__(self, client: AsyncWebexClient) -> None:
+        self.attachment_actions = AsyncAttachmentActionsWithRawResponse(client.attachment_actions)

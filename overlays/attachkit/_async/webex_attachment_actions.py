@@ -7,6 +7,7 @@ from http import HTTPStatus
 from typing import Any
 
 from attachkit._async.base import AsyncResource
+from attachkit._async.raw import wrap
 from attachkit._config import Timeout
 from attachkit._generated.webex_attachment_actions import AuthenticatedClient
 from attachkit._generated.webex_attachment_actions.api.attachment_actions import (
@@ -30,6 +31,7 @@ class AsyncAttachmentActions(AsyncResource[AuthenticatedClient]):
         type: str = "submit",
         timeout: Timeout = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> AttachmentActivity | None:
         """Submit a card action on the message `message_id` with the card's `inputs` (input id -> value).
 
@@ -44,13 +46,19 @@ class AsyncAttachmentActions(AsyncResource[AuthenticatedClient]):
             lambda: create_attachment_action.asyncio_detailed(client=self._api, body=body),
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
         if answer.status_code == HTTPStatus.NO_CONTENT:
             return None
         return self._expect(answer, AttachmentActivity)
 
     async def get(
-        self, action_id: str, *, timeout: Timeout = None, max_retries: int | None = None
+        self,
+        action_id: str,
+        *,
+        timeout: Timeout = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> AttachmentActivity:
         """Read an action by id: how an app learns the inputs of a card submitted to it."""
         check_id(action_id)
@@ -60,4 +68,13 @@ class AsyncAttachmentActions(AsyncResource[AuthenticatedClient]):
             lambda: get_attachment_action.asyncio_detailed(action_id, client=self._api),
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
+
+
+class AsyncAttachmentActionsWithRawResponse:
+    """`client.with_raw_response.attachment_actions`: each method returns a `RawResponse` of its answer."""
+
+    def __init__(self, resource: AsyncAttachmentActions) -> None:
+        self.create = wrap(resource.create)
+        self.get = wrap(resource.get)

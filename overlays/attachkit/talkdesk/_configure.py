@@ -5,6 +5,8 @@ Shared by both faces; each face turns `Credentials` into its own client-credenti
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import attrs
 
 from .._auth import BearerAuth
@@ -42,6 +44,7 @@ def configure(
     retry: RetryPolicy | None,
     clock: Clock | None,
     allow_insecure_http: bool,
+    default_headers: Mapping[str, str] | None,
     proxy: str | None,
     max_response_bytes: int | None,
     strict_responses: bool,
@@ -58,6 +61,7 @@ def configure(
         retry=retry,
         clock=clock,
         allow_insecure_http=allow_insecure_http,
+        default_headers=default_headers,
         proxy=proxy,
         max_response_bytes=max_response_bytes,
         strict_responses=strict_responses,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 from .._auth import BearerAuth
@@ -28,6 +29,7 @@ def configure(
     retry: RetryPolicy | None,
     clock: Clock | None,
     allow_insecure_http: bool,
+    default_headers: Mapping[str, str] | None,
     proxy: str | None,
     max_response_bytes: int | None,
     strict_responses: bool,
@@ -43,6 +45,7 @@ def configure(
         retry=retry,
         clock=clock,
         allow_insecure_http=allow_insecure_http,
+        default_headers=default_headers,
         proxy=proxy,
         max_response_bytes=max_response_bytes,
         strict_responses=strict_responses,
