@@ -169,7 +169,12 @@ def check_contract(session: Session, package: str, operation: str, response: htt
     if not response.content or "json" not in response.headers.get("content-type", "json"):
         return
     try:
-        body: Any = json.loads(response.content)
+        # JSON is UTF-8 (RFC 8259); decoded strictly, so that an encoded surrogate cannot reach a result.
+        body: Any = json.loads(response.content.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise unexpected_success(
+            session.settings.vendor, response, f"{operation} answered a body that is not UTF-8 ({exc.reason})"
+        ) from None
     except (ValueError, RecursionError):
         return  # not JSON at all: the generated parser says so
     breaking, bent = check_response(package, operation, response.status_code, body)

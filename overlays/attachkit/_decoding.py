@@ -23,6 +23,10 @@ class UnsupportedEncoding(Exception):
     """The body uses a content coding attachkit did not ask for and cannot decode."""
 
 
+class TruncatedBody(Exception):
+    """The body ended before its compressed stream did (a cut connection, or a missing trailer)."""
+
+
 class _Inflate:
     """One gzip or deflate stage, emitting at most `_STEP` bytes per call to `decompress`."""
 
@@ -30,6 +34,11 @@ class _Inflate:
         self._coding = coding
         self._first = True
         self._z = zlib.decompressobj(zlib.MAX_WBITS | 16) if coding == "gzip" else zlib.decompressobj()
+
+    @property
+    def finished(self) -> bool:
+        """Whether the compressed stream ended, its checksum verified (gzip) or its end marker seen."""
+        return self._z.eof
 
     def feed(self, data: bytes, budget: int) -> list[bytes]:
         """Inflate `data`; `BodyTooLarge` as soon as the output passes `budget` bytes."""
@@ -88,5 +97,7 @@ class CappedBody:
             self._parts.append(piece)
 
     def value(self) -> bytes:
-        """The decoded body."""
+        """The decoded body; `TruncatedBody` when a compressed stage did not reach its end (and checksum)."""
+        if any(not stage.finished for stage in self._stages):
+            raise TruncatedBody("the body ended before its compressed stream did")
         return b"".join(self._parts)

@@ -73,19 +73,31 @@ class UploadBody(httpx.SyncByteStream, httpx.AsyncByteStream):
     def __iter__(self) -> Iterator[bytes]:
         # The length was declared up front (a pre-signed PUT needs it): a file that grows or shrinks while it
         # is sent is refused here, before a byte too many goes out, rather than by the HTTP library mid-write.
-        # The connection is then dropped with the body incomplete, so the server stores nothing.
+        # One chunk is held back until the next is read, so the last declared byte is never sent before the
+        # end of the file is known: the connection is then dropped with the body incomplete, and the server
+        # stores nothing.
         done = 0
+        pending: bytes | None = None
         for chunk in self._chunks():
-            if done + len(chunk) > self.size:
+            held = len(pending) if pending is not None else 0
+            if done + held + len(chunk) > self.size:
                 raise ValidationError("file", f"grew while it was being uploaded (declared {self.size} bytes)")
-            done += len(chunk)
-            yield chunk
+            if pending is not None:
+                done += len(pending)
+                yield pending
+                if self._progress is not None:
+                    self._progress(done, self.size)
+            pending = chunk
+        if done + (len(pending) if pending is not None else 0) != self.size:
+            read = done + (len(pending) if pending is not None else 0)
+            raise ValidationError(
+                "file", f"shrank while it was being uploaded ({read} of the declared {self.size} bytes)"
+            )
+        if pending is not None:
+            done += len(pending)
+            yield pending
             if self._progress is not None:
                 self._progress(done, self.size)
-        if done != self.size:
-            raise ValidationError(
-                "file", f"shrank while it was being uploaded ({done} of the declared {self.size} bytes)"
-            )
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         # Local file reads in 256 KiB chunks; the event loop is blocked only for one chunk at a time.

@@ -33,8 +33,8 @@ from attachkit._config import (
     check_timeout,
 )
 from attachkit._cooldown import Cooldown
-from attachkit._deadline import STREAMED, deadline
-from attachkit._decoding import ACCEPT_ENCODING, BodyTooLarge, CappedBody, UnsupportedEncoding
+from attachkit._deadline import STREAMED, deadline, expired
+from attachkit._decoding import ACCEPT_ENCODING, BodyTooLarge, CappedBody, TruncatedBody, UnsupportedEncoding
 from attachkit._error_mapping import connection_error, error_from_response, redact_url
 from attachkit._exchange import record
 from attachkit._faces import AsyncBodyStream
@@ -166,9 +166,12 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             body = CappedBody(encoding, self._cap)
             async for chunk in stream:
                 body.feed(chunk)
+                if expired():  # only reached through a caller's http_client: attachkit's sockets stop sooner
+                    raise httpx.ReadTimeout("the attempt's deadline passed while the body was arriving")
+            data = body.value()
         except BodyTooLarge:
             raise self._too_large(request, response) from None
-        except (UnsupportedEncoding, zlib.error) as exc:
+        except (UnsupportedEncoding, TruncatedBody, zlib.error) as exc:
             raise APIConnectionError(
                 f"the {response.status_code} answer's body could not be decoded ({type(exc).__name__}: {exc})",
                 method=request.method,
@@ -176,7 +179,6 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             ) from None
         finally:
             await stream.aclose()
-        data = body.value()
         if encoding:
             del response.headers["content-encoding"]
             response.headers["content-length"] = str(len(data))
