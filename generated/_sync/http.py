@@ -37,7 +37,7 @@ from attachkit._deadline import STREAMED, deadline, expired
 from attachkit._decoding import ACCEPT_ENCODING, BodyTooLarge, CappedBody, TruncatedBody, UnsupportedEncoding
 from attachkit._error_mapping import connection_error, error_from_response, redact_url
 from attachkit._exchange import record
-from attachkit._faces import BodyStream
+from attachkit._faces import AttemptTimeout, BodyStream
 from attachkit._generated._sync.network import Network
 from attachkit._join import join
 from attachkit._retry import RetryPolicy
@@ -117,6 +117,9 @@ class RetryTransport(httpx.BaseTransport):
         self._vendor = vendor
         self._cap = cap
         self._cooldown = cooldown
+        # attachkit's own network holds each socket operation to the deadline; another transport (a caller's
+        # http_client) is cancelled at it where the face allows (async), and checked between reads otherwise.
+        self._reachable = isinstance(_unwrapped(inner), Network)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         attempts = Attempts.begin(self._policy, self._clock, self._vendor, request)
@@ -129,10 +132,17 @@ class RetryTransport(httpx.BaseTransport):
                 attempts.cooling_down(pause)  # raises RateLimitError when the pause is longer than we wait
                 self._clock.sleep(pause)
             try:
-                with deadline(_attempt_seconds(request)):
-                    response = self._inner.handle_request(request)
-                    if not streamed:
-                        response = self._read_whole(request, response)
+                seconds = _attempt_seconds(request)
+                with deadline(seconds):
+                    if self._reachable:
+                        response = self._inner.handle_request(request)
+                        if not streamed:
+                            response = self._read_whole(request, response)
+                    else:
+                        with AttemptTimeout(seconds):
+                            response = self._inner.handle_request(request)
+                            if not streamed:
+                                response = self._read_whole(request, response)
             except Exception as exc:
                 decision = attempts.on_exception(exc)
                 if not decision.retry:
@@ -219,10 +229,17 @@ class Unowned(httpx.BaseTransport):
     """Wraps a transport that belongs to someone else, so closing attachkit's client leaves it open."""
 
     def __init__(self, inner: httpx.BaseTransport) -> None:
-        self._inner = inner
+        self.inner = inner
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        return self._inner.handle_request(request)
+        return self.inner.handle_request(request)
+
+
+def _unwrapped(transport: httpx.BaseTransport) -> httpx.BaseTransport:
+    """The transport inside any `Unowned` wrappers."""
+    while isinstance(transport, Unowned):
+        transport = transport.inner
+    return transport
 
 
 @attrs.frozen
@@ -262,7 +279,7 @@ class Session:
             headers.update(check_headers(default_headers, "default_headers"))
             changes["default_headers"] = tuple(headers.items())
         settings = attrs.evolve(self.settings, **changes)
-        return _assemble(settings, Unowned(self._inner), self._auth, self._cooldown, owner=False)
+        return _assemble(settings, Unowned(_unwrapped(self._inner)), self._auth, self._cooldown, owner=False)
 
     def close(self) -> None:
         """Close the connection pool, when this session owns it."""

@@ -69,3 +69,43 @@ class AsyncLock:
     ) -> None:
         assert self._lock is not None
         self._lock.release()
+
+
+class AsyncAttemptTimeout:
+    """Cancels an attempt at its deadline (async face), for transports whose sockets attachkit cannot reach.
+
+    A timeout there is reported as `httpx.ReadTimeout`, like any other, so it is retried and mapped the same.
+    """
+
+    def __init__(self, seconds: float | None) -> None:
+        self._timeout = None if seconds is None else asyncio.timeout(seconds)
+
+    async def __aenter__(self) -> None:
+        if self._timeout is not None:
+            await self._timeout.__aenter__()
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._timeout is None:
+            return
+        try:
+            await self._timeout.__aexit__(exc_type, exc, tb)
+        except TimeoutError:
+            raise httpx.ReadTimeout("the attempt's deadline passed") from None
+
+
+class AttemptTimeout:
+    """The sync face's twin of `AsyncAttemptTimeout`: a blocked thread cannot be cancelled, so it does nothing;
+    the deadline is checked between reads instead."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self._seconds = seconds
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        return None

@@ -37,7 +37,7 @@ from attachkit._deadline import STREAMED, deadline, expired
 from attachkit._decoding import ACCEPT_ENCODING, BodyTooLarge, CappedBody, TruncatedBody, UnsupportedEncoding
 from attachkit._error_mapping import connection_error, error_from_response, redact_url
 from attachkit._exchange import record
-from attachkit._faces import AsyncBodyStream
+from attachkit._faces import AsyncAttemptTimeout, AsyncBodyStream
 from attachkit._join import join
 from attachkit._retry import RetryPolicy
 from attachkit._vendors import STORAGE, Vendor
@@ -116,6 +116,9 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self._vendor = vendor
         self._cap = cap
         self._cooldown = cooldown
+        # attachkit's own network holds each socket operation to the deadline; another transport (a caller's
+        # http_client) is cancelled at it where the face allows (async), and checked between reads otherwise.
+        self._reachable = isinstance(_unwrapped(inner), AsyncNetwork)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         attempts = Attempts.begin(self._policy, self._clock, self._vendor, request)
@@ -128,10 +131,17 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 attempts.cooling_down(pause)  # raises RateLimitError when the pause is longer than we wait
                 await self._clock.asleep(pause)
             try:
-                with deadline(_attempt_seconds(request)):
-                    response = await self._inner.handle_async_request(request)
-                    if not streamed:
-                        response = await self._read_whole(request, response)
+                seconds = _attempt_seconds(request)
+                with deadline(seconds):
+                    if self._reachable:
+                        response = await self._inner.handle_async_request(request)
+                        if not streamed:
+                            response = await self._read_whole(request, response)
+                    else:
+                        async with AsyncAttemptTimeout(seconds):
+                            response = await self._inner.handle_async_request(request)
+                            if not streamed:
+                                response = await self._read_whole(request, response)
             except Exception as exc:
                 decision = attempts.on_exception(exc)
                 if not decision.retry:
@@ -218,10 +228,17 @@ class AsyncUnowned(httpx.AsyncBaseTransport):
     """Wraps a transport that belongs to someone else, so closing attachkit's client leaves it open."""
 
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self._inner = inner
+        self.inner = inner
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self._inner.handle_async_request(request)
+        return await self.inner.handle_async_request(request)
+
+
+def _unwrapped(transport: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
+    """The transport inside any `AsyncUnowned` wrappers."""
+    while isinstance(transport, AsyncUnowned):
+        transport = transport.inner
+    return transport
 
 
 @attrs.frozen
@@ -261,7 +278,7 @@ class AsyncSession:
             headers.update(check_headers(default_headers, "default_headers"))
             changes["default_headers"] = tuple(headers.items())
         settings = attrs.evolve(self.settings, **changes)
-        return _assemble(settings, AsyncUnowned(self._inner), self._auth, self._cooldown, owner=False)
+        return _assemble(settings, AsyncUnowned(_unwrapped(self._inner)), self._auth, self._cooldown, owner=False)
 
     async def aclose(self) -> None:
         """Close the connection pool, when this session owns it."""
