@@ -5,8 +5,13 @@ Each case is a call and what must come of it:
 - `{"field": F}`: a `ValidationError` naming F, and nothing sent: no token request, no API request (checked both at
   the client's socket transport and in the mock's request counts);
 - `{"path": P, "error": E}`: a request sent with the raw path P (ids percent-encoded into one segment), answered with
-  the typed error E;
+  the typed error E; with `"error_fields": [...]`, the Talkdesk error names exactly those fields;
 - `{"stored": what}`: a request that succeeds, and the mock stored the value exactly as given.
+
+Either of the last two may add `"body": {...}`, the exact JSON body sent (an argument left as None is not sent), and
+`"headers": {...}`, header values sent exactly. The specs bound only what a source bounds (tests/pipeline/test_specs.py
+lists each constraint and its source), so a value they leave open, such as a 256-character name or an empty
+idempotency key, is a case of the last two kinds: sent intact, and the server decides.
 
 Values that JSON cannot write are spelled `{"$set": [...]}`, `{"$bytes": "..."}`, `{"$float": "nan"}`,
 `{"$object": null}`, `{"$date": "2024-01-02"}`, `{"$dict": [[key, value], ...]}`, `{"$repeat": [text, n]}`,
@@ -111,29 +116,55 @@ def _call(client: Any, case: dict[str, Any], args: list[Any], kwargs: dict[str, 
     return getattr(getattr(client, resource), method)(*args, **kwargs)
 
 
+class _SyncRecorder(RecordingTransport):
+    """Records, besides the raw target and headers, the body of every API request (token requests left out)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bodies: list[bytes] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if not request.url.raw_path.endswith(b"/oauth/token"):
+            self.bodies.append(request.read())
+        return super().handle_request(request)
+
+
+class _AsyncRecorder(AsyncRecordingTransport):
+    """The async twin of `_SyncRecorder`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bodies: list[bytes] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if not request.url.raw_path.endswith(b"/oauth/token"):
+            self.bodies.append(await request.aread())
+        return await super().handle_async_request(request)
+
+
 def _invoke(mode: str, case: dict[str, Any], mock: MockServer, args: list[Any], kwargs: dict[str, Any]) -> Any:
-    """Make the call on a fresh client; returns (result or exception, what went over the socket)."""
+    """Make the call on a fresh client; returns (result or exception, what went over the socket, API bodies)."""
     webex = case["call"].startswith("attachment_actions.")
     vendor_kwargs = mock.webex_kwargs() if webex else mock.talkdesk_kwargs()
     if mode == "sync":
-        transport = RecordingTransport()
+        transport = _SyncRecorder()
         with httpx.Client(transport=transport) as pool:
             cls: Any = WebexClient if webex else TalkdeskClient
             with cls(**vendor_kwargs, clock=FakeClock(), http_client=pool) as client:
                 try:
-                    return _call(client, case, args, kwargs), transport.sent
+                    return _call(client, case, args, kwargs), transport.sent, transport.bodies
                 except Exception as exc:
-                    return exc, transport.sent
+                    return exc, transport.sent, transport.bodies
 
     async def main() -> Any:
-        transport = AsyncRecordingTransport()
+        transport = _AsyncRecorder()
         async with httpx.AsyncClient(transport=transport) as pool:
             cls: Any = AsyncWebexClient if webex else AsyncTalkdeskClient
             async with cls(**vendor_kwargs, clock=FakeClock(), http_client=pool) as client:
                 try:
-                    return await _call(client, case, args, kwargs), transport.sent
+                    return await _call(client, case, args, kwargs), transport.sent, transport.bodies
                 except Exception as exc:
-                    return exc, transport.sent
+                    return exc, transport.sent, transport.bodies
 
     return asyncio.run(main())
 
@@ -144,7 +175,7 @@ def test_bad_input_to_the_sdk(mock: MockServer, context: _Context, case: dict[st
     kwargs = context.value(case.get("kwargs", {}))
     expect = case["expect"]
     before = sum(mock.state.requests.values())
-    outcome, sent = _invoke(mode, case, mock, args, kwargs)
+    outcome, sent, bodies = _invoke(mode, case, mock, args, kwargs)
 
     if "field" in expect:
         assert isinstance(outcome, errors.ValidationError), f"expected ValidationError, got {outcome!r}"
@@ -157,11 +188,26 @@ def test_bad_input_to_the_sdk(mock: MockServer, context: _Context, case: dict[st
         assert api[-1].decode("ascii") == context.value(expect["path"])
         assert type(outcome).__name__ == expect["error"], repr(outcome)
         assert len({raw for raw in api}) == 1, "one request, retried as is if at all"
+        if "error_fields" in expect:
+            assert isinstance(outcome, errors.APIError)
+            assert [f.name for f in outcome.fields] == expect["error_fields"], repr(outcome)
+        _check_sent(context, expect, sent, bodies)
     else:
         assert not isinstance(outcome, Exception), repr(outcome)
         _check_stored(mock, expect["stored"], outcome, args, kwargs)
+        _check_sent(context, expect, sent, bodies)
     figures.add("bad input to the SDK", "calls (each case sync and async)")
     figures.add("bad input to the SDK", "refused before sending" if "field" in expect else "sent correctly encoded")
+
+
+def _check_sent(context: _Context, expect: dict[str, Any], sent: Any, bodies: list[bytes]) -> None:
+    """The last API request carried exactly the expected body and header values."""
+    api = [headers for method, raw, headers in sent if not raw.endswith(b"/oauth/token")]
+    assert len(api) == len(bodies)
+    if "body" in expect:
+        assert json.loads(bodies[-1]) == context.value(expect["body"])
+    for name, value in context.value(expect.get("headers", {})).items():
+        assert api[-1].get(name) == value, name
 
 
 def _check_stored(mock: MockServer, what: str, result: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
@@ -170,6 +216,23 @@ def _check_stored(mock: MockServer, what: str, result: Any, args: list[Any], kwa
     elif what == "content":
         [message] = [m for m in mock.state.messages if m.message_id == result.message_id]
         assert message.content == kwargs["content"]
+        assert ("content" in message.request) is (kwargs["content"] is not None)
+    elif what == "partial":  # the message is stored; the attachments it could not use are named, not refused
+        [message] = [m for m in mock.state.messages if m.message_id == result.message_id]
+        assert (result.status_code, result.partial) == (206, True)
+        assert result.partial_fail_reason and result.partial_fail_reason.startswith("attachment not found")
+        assert message.content == kwargs["content"]
+        assert message.attachment_ids == ()
+        assert message.request["attachments"] == kwargs["attachments"]
+    elif what == "touchpoint_id":
+        conversation = mock.state.conversations[result.id]
+        assert conversation.touchpoint_id == kwargs["touchpoint_id"]
+        assert ("touchpoint_id" in conversation.request) is (kwargs["touchpoint_id"] is not None)
+    elif what == "idempotency_key":
+        assert result.id in mock.state.conversations
+        assert result.idempotency_key == kwargs["idempotency_key"]
+    elif what == "allowed_mime_types":
+        assert mock.state.uploads[result.request_id].allowed_mime_types == tuple(args[0])
     elif what == "subject":
         conversation = mock.state.conversations[result.id]
         assert conversation.request["subject"] == kwargs["subject"]
