@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from attachkit import FakeClock, TalkdeskClient, WebexClient, errors
-from tests.client.fakes import ATTACHMENT, FakeAPI, async_talkdesk, talkdesk
+from tests.client.fakes import ACTION, ATTACHMENT, FakeAPI, async_talkdesk, talkdesk
 
 
 def test_token_request_uses_basic_auth_and_a_form_body() -> None:
@@ -142,10 +142,10 @@ def test_static_access_token_needs_no_credentials() -> None:
 
 def test_webex_sends_the_bearer_token_and_reads_it_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     api = FakeAPI()
-    api.script("/attachment/actions/a", httpx.Response(200, json={"type": "submit", "messageId": "m"}))
+    api.script("/attachment/actions/a", httpx.Response(200, json=ACTION))
     monkeypatch.setenv("WEBEX_ACCESS_TOKEN", "from-env")
     with WebexClient(base_url="http://127.0.0.1", http_client=httpx.Client(transport=httpx.MockTransport(api))) as wx:
-        wx.attachment_actions.get("a")
+        assert wx.attachment_actions.get("a").id == ACTION["id"]
     assert api.sent("/a")[0].headers["Authorization"] == "Bearer from-env"
 
 
