@@ -31,7 +31,7 @@ def start(http: httpx.Client, mock: MockServer, body: dict[str, object]) -> http
 
 def test_a_tighter_constraint_is_enforced(http: httpx.Client, mock: MockServer, tmp_path: Path) -> None:
     body = {"touchpoint_id": "touchpoint-0123456789"}
-    assert start(http, mock, body).status_code == 201  # the shipped spec allows 255 characters
+    assert start(http, mock, body).status_code == 201  # the shipped spec bounds no touchpoint id from above
 
     def tighten(document: dict[str, Any]) -> None:
         properties = document["components"]["schemas"]["StartConversationRequest"]["properties"]
@@ -44,13 +44,16 @@ def test_a_tighter_constraint_is_enforced(http: httpx.Client, mock: MockServer, 
         assert start(http, strict, {"touchpoint_id": "short"}).status_code == 201
 
 
-def test_a_new_required_field_is_enforced(http: httpx.Client, tmp_path: Path) -> None:
-    def require_subject(document: dict[str, Any]) -> None:
-        document["components"]["schemas"]["StartConversationRequest"]["required"].append("subject")
+def test_a_new_required_field_is_enforced(http: httpx.Client, mock: MockServer, tmp_path: Path) -> None:
+    assert start(http, mock, {"touchpoint_id": "t"}).status_code == 201  # the shipped spec requires nothing
 
-    with strict_mock(specs=edited(tmp_path, "talkdesk-digital-connect", require_subject)) as mock:
-        response = start(http, mock, {"touchpoint_id": "t"})
+    def require_subject(document: dict[str, Any]) -> None:
+        document["components"]["schemas"]["StartConversationRequest"].setdefault("required", []).append("subject")
+
+    with strict_mock(specs=edited(tmp_path, "talkdesk-digital-connect", require_subject)) as strict:
+        response = start(http, strict, {"touchpoint_id": "t"})
         assert (response.status_code, field_names(response)) == (400, ["subject"])
+        assert start(http, strict, {"touchpoint_id": "t", "subject": "s"}).status_code == 201
 
 
 def test_routes_come_from_the_spec(http: httpx.Client, tmp_path: Path) -> None:

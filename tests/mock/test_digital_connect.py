@@ -65,10 +65,10 @@ def test_start_404_for_an_unknown_touchpoint(http: httpx.Client) -> None:
 @pytest.mark.parametrize(
     ("body", "headers", "fields"),
     [
-        ({}, {}, ["touchpoint_id"]),
-        ({"touchpoint_id": ""}, {}, ["touchpoint_id"]),
+        ({"touchpoint_id": ""}, {}, ["touchpoint_id"]),  # minLength 1: the empty string names no touchpoint
+        ({"touchpoint_id": 5}, {}, ["touchpoint_id"]),
         ({"touchpoint_id": "t", "previous_messages": [{"content": 1}]}, {}, ["previous_messages[0].content"]),
-        ({"touchpoint_id": "t"}, {KEY: "k" * 256}, [KEY]),
+        ([], {}, ["body"]),
     ],
 )
 def test_start_400_names_the_field(
@@ -77,6 +77,43 @@ def test_start_400_names_the_field(
     response = http.post(mock.talkdesk_base_url + CONVERSATIONS, json=body, headers={**td, **headers})
     assert response.status_code == 400
     assert field_names(response) == fields
+
+
+@pytest.mark.parametrize("body", [{}, {"subject": "no touchpoint"}])
+def test_start_without_a_touchpoint_is_stored_without_one(
+    http: httpx.Client, mock: MockServer, td: dict[str, str], body: dict[str, str]
+) -> None:
+    # The page marks no request field required, and the mock was told of no touchpoints: a conversation is kept.
+    response = http.post(mock.talkdesk_base_url + CONVERSATIONS, json=body, headers=td)
+    assert response.status_code == 201
+    stored = mock.state.conversations[response.json()["id"]]
+    assert stored.touchpoint_id is None
+    assert stored.request == body
+
+
+def test_start_without_a_touchpoint_is_404_when_the_touchpoints_are_known(http: httpx.Client) -> None:
+    with strict_mock(touchpoints=frozenset({"tp-1"})) as mock:
+        response = http.post(mock.talkdesk_base_url + CONVERSATIONS, json={}, headers=bearer(token(http, mock)))
+        assert response.status_code == 404
+        assert response.json()["message"] == "Touchpoint not found"
+        assert mock.state.conversations == {}
+
+
+@pytest.mark.parametrize("key", ["k" * 256, "k" * 2048])
+def test_a_long_idempotency_key_is_a_key_like_any_other(
+    http: httpx.Client, mock: MockServer, td: dict[str, str], key: str
+) -> None:
+    # No source bounds the key: it finds the conversation it started, however long.
+    key = unique("key") + key
+    first = start_conversation(http, mock, td, **{KEY: key})
+    assert start_conversation(http, mock, td, **{KEY: key}) == first
+
+
+def test_a_long_touchpoint_id_is_stored_as_is(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    touchpoint = "t" * 1000
+    response = http.post(mock.talkdesk_base_url + CONVERSATIONS, json={"touchpoint_id": touchpoint}, headers=td)
+    assert response.status_code == 201
+    assert mock.state.conversations[response.json()["id"]].touchpoint_id == touchpoint
 
 
 def test_send_201(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
@@ -152,11 +189,10 @@ def test_send_key_is_scoped_per_conversation_and_operation(
 @pytest.mark.parametrize(
     ("body", "fields"),
     [
-        ({}, ["content"]),
         ({"content": 3}, ["content"]),
-        ({"content": "x", "attachments": [{}]}, ["attachments[0].id"]),
+        ({"content": "x", "attachments": {}}, ["attachments"]),
+        ({"content": "x", "attachments": [{"id": 7}]}, ["attachments[0].id"]),
         ({"content": "x", "attachments": [{"id": "a", "size": 1024}]}, ["attachments[0].size"]),
-        ({"content": "x", "attachments": [{"id": "a", "size": "1k"}]}, ["attachments[0].size"]),
     ],
 )
 def test_send_400_names_the_field(
@@ -166,6 +202,53 @@ def test_send_400_names_the_field(
     response = http.post(messages_url(mock, conversation_id), json=body, headers=td)
     assert response.status_code == 400
     assert field_names(response) == fields
+
+
+def test_send_an_attachment_only_message(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    conversation_id = start_conversation(http, mock, td)
+    file = attachment(http, mock, td)
+    body = {"attachments": [{"id": file["id"]}]}
+    response = http.post(messages_url(mock, conversation_id), json=body, headers=td)
+    assert response.status_code == 201
+    (stored,) = [m for m in mock.state.messages if m.message_id == response.json()["message_id"]]
+    assert (stored.content, stored.attachment_ids, stored.failed_attachment_ids) == (None, (file["id"],), ())
+    assert stored.request == body
+
+
+def test_send_an_empty_message(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
+    # Nothing is required, so neither is anything at all: what Talkdesk answers is undocumented; the mock keeps it.
+    conversation_id = start_conversation(http, mock, td)
+    response = http.post(messages_url(mock, conversation_id), json={}, headers=td)
+    assert response.status_code == 201
+    (stored,) = [m for m in mock.state.messages if m.message_id == response.json()["message_id"]]
+    assert (stored.content, stored.attachment_ids, stored.failed_attachment_ids) == (None, (), ())
+
+
+def test_send_an_attachment_reference_without_an_id_is_206(
+    http: httpx.Client, mock: MockServer, td: dict[str, str]
+) -> None:
+    # The spec leaves the reference's id optional: the message is created, the reference it cannot use is named.
+    conversation_id = start_conversation(http, mock, td)
+    file = attachment(http, mock, td)
+    body = {"content": "x", "attachments": [{"id": file["id"]}, {"name": "no-id.txt"}]}
+    response = http.post(messages_url(mock, conversation_id), json=body, headers=td)
+    assert response.status_code == 206
+    assert response.json()["partial_fail_reason"].startswith("attachment not found")
+    (stored,) = [m for m in mock.state.messages if m.message_id == response.json()["message_id"]]
+    assert (stored.content, stored.attachment_ids) == ("x", (file["id"],))
+
+
+@pytest.mark.parametrize("size", ["1k", "about 1 KB", ""])
+def test_send_an_attachment_size_is_any_string(
+    http: httpx.Client, mock: MockServer, td: dict[str, str], size: str
+) -> None:
+    conversation_id = start_conversation(http, mock, td)
+    file = attachment(http, mock, td)
+    body = {"content": "x", "attachments": [{"id": file["id"], "size": size}]}
+    response = http.post(messages_url(mock, conversation_id), json=body, headers=td)
+    assert response.status_code == 201
+    (stored,) = [m for m in mock.state.messages if m.message_id == response.json()["message_id"]]
+    assert stored.request == body
 
 
 def test_send_400_for_an_overlong_conversation_id(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:

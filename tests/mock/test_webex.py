@@ -1,4 +1,4 @@
-"""Webex Attachment Actions: create (200 or 202), get, TrackingID on every response."""
+"""Webex Attachment Actions: create (200, or 202 by configuration), get, TrackingID on every response."""
 
 from __future__ import annotations
 
@@ -54,7 +54,8 @@ def test_same_message_same_room(http: httpx.Client, mock: MockServer, wx: dict[s
         ({**SUBMIT, "type": "click"}, "type"),
         ({"type": "submit", "messageId": "m"}, "inputs"),
         ({**SUBMIT, "messageId": ""}, "messageId"),
-        ({**SUBMIT, "inputs": {"Name": 5}}, "inputs.Name"),
+        ({**SUBMIT, "inputs": ["Name", "Ada"]}, "inputs"),
+        ({**SUBMIT, "inputs": "Name=Ada"}, "inputs"),
     ],
 )
 def test_create_400_names_the_field(
@@ -64,6 +65,32 @@ def test_create_400_names_the_field(
     assert response.status_code == 400
     assert any(d.startswith(field + ":") for d in webex_descriptions(response)), response.json()
     assert response.json()["trackingId"] == response.headers["trackingid"]
+
+
+@pytest.mark.parametrize(
+    "inputs",
+    [
+        {"Name": 5, "Agree": True, "Choices": ["a", "b"], "Card": {"nested": None}},  # free-form: any JSON value
+        {},
+    ],
+)
+def test_create_keeps_free_form_inputs(
+    http: httpx.Client, mock: MockServer, wx: dict[str, str], inputs: dict[str, object]
+) -> None:
+    response = http.post(mock.webex_base_url + ACTIONS, json={**SUBMIT, "inputs": inputs}, headers=wx)
+    assert response.status_code == 200
+    assert response.json()["inputs"] == inputs
+    assert dict(mock.state.actions[response.json()["id"]].inputs) == inputs
+
+
+def test_a_long_message_id_is_kept_and_a_long_action_id_is_looked_up(
+    http: httpx.Client, mock: MockServer, wx: dict[str, str]
+) -> None:
+    # No source bounds either id.
+    response = http.post(mock.webex_base_url + ACTIONS, json={**SUBMIT, "messageId": "m" * 300}, headers=wx)
+    assert (response.status_code, response.json()["messageId"]) == (200, "m" * 300)
+    missing = http.get(mock.webex_base_url + ACTIONS + "/" + "a" * 300, headers=wx)
+    assert missing.status_code == 404
 
 
 def test_every_response_carries_a_tracking_id(http: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
