@@ -332,6 +332,8 @@ def test_download_into_a_missing_folder_named_with_a_slash_writes_nothing(run: R
 
 def test_start_prints_the_conversation(run: Run, mock: MockServer) -> None:
     out = run.json("talkdesk", "start", "--touchpoint", "tp-1", "--subject", "Invoice", "--email", "ada@example.com")
+    assert set(out) == {"id", "idempotency_key"}
+    assert uuid.UUID(out["idempotency_key"])  # generated, and printed so the start can be found again
     conversation = mock.state.conversations[out["id"]]
     assert conversation.touchpoint_id == "tp-1"
     assert conversation.request["subject"] == "Invoice"
@@ -343,12 +345,23 @@ def test_start_with_the_same_idempotency_key_finds_the_same_conversation(run: Ru
     first = run.json("talkdesk", "start", "--touchpoint", "tp-1", "--idempotency-key", key)
     again = run.json("talkdesk", "start", "--touchpoint", "tp-1", "--idempotency-key", key)
     assert first["id"] == again["id"]
+    assert first["idempotency_key"] == again["idempotency_key"] == key
 
 
-def test_start_needs_a_touchpoint(run: Run) -> None:
-    result = run("talkdesk", "start")
+def test_start_without_a_touchpoint_starts_one_without_it(run: Run, mock: MockServer) -> None:
+    # The page marks no field of the request required: nothing given, nothing sent.
+    out = run.json("talkdesk", "start")
+    conversation = mock.state.conversations[out["id"]]
+    assert conversation.touchpoint_id is None
+    assert conversation.request == {}
+
+
+def test_start_with_an_empty_touchpoint_is_a_validation_error(run: Run, mock: MockServer) -> None:
+    before = mock.state.requests.get("start_conversation", 0)
+    result = run("talkdesk", "start", "--touchpoint", "")
     assert result.exit_code == 2
-    assert "--touchpoint" in result.stderr
+    assert error_line(result).startswith("error: touchpoint_id: ")
+    assert mock.state.requests.get("start_conversation", 0) == before  # nothing was sent
 
 
 def conversation(run: Run) -> str:
@@ -371,6 +384,16 @@ def test_send_uploads_files_and_attaches_ids(run: Run, mock: MockServer, tmp_pat
     assert mock.state.attachments[new_id].name == path.name
     message = next(m for m in mock.state.messages if m.message_id == out["message_id"])
     assert (message.content, message.attachment_ids) == ("see attached", (new_id, existing["id"]))
+
+
+def test_send_without_content_sends_an_attachment_only_message(run: Run, mock: MockServer, tmp_path: Path) -> None:
+    conv = conversation(run)
+    existing = uploaded(run, tmp_path)
+    out = run.json("talkdesk", "send", conv, "--attach", str(existing["id"]))
+    assert (out["status_code"], out["partial"], out["attachments"]) == (201, False, [existing["id"]])
+    message = next(m for m in mock.state.messages if m.message_id == out["message_id"])
+    assert (message.content, message.attachment_ids) == (None, (existing["id"],))
+    assert "content" not in message.request
 
 
 def test_send_human_output_names_each_upload(run: Run, tmp_path: Path) -> None:

@@ -73,7 +73,23 @@ def _header_values(op: Operation, response: dict[str, Any]) -> st.SearchStrategy
     return st.fixed_dictionaries({}, optional=optional).map(lambda d: tuple(sorted(d.items())))
 
 
-def _documented(op: Operation, statuses: frozenset[int] | None = None) -> st.SearchStrategy[Served]:
+# Fields a result needs that the spec leaves optional: a success without one is an UnexpectedResponseError naming it
+# (the page marks the started conversation's `id` "required: no", but `start` returns it as a `str`).
+RESULT_NEEDS: dict[str, tuple[str, ...]] = {"start_conversation": ("id",)}
+
+
+def lacks_what_the_result_needs(op: Operation, body: Any) -> str | None:
+    """The first field `op`'s result needs that `body` does not carry, if any."""
+    for field in RESULT_NEEDS.get(op.operation_id, ()):
+        if not isinstance(body, dict) or field not in body:
+            return field
+    return None
+
+
+def _documented(
+    op: Operation, statuses: frozenset[int] | None = None, *, complete: bool = False
+) -> st.SearchStrategy[Served]:
+    """Documented answers; `complete` draws only bodies that also carry what the result needs (`RESULT_NEEDS`)."""
     options = []
     for status, response in documented_responses(op).items():
         if statuses is not None and status not in statuses:
@@ -85,7 +101,9 @@ def _documented(op: Operation, statuses: frozenset[int] | None = None) -> st.Sea
             if schema is None:
                 body: st.SearchStrategy[bytes] = st.just(b"")
             elif media_type == "application/json":
-                body = Schemas(op.spec).valid(schema).map(lambda v: json.dumps(v).encode())
+                needs = RESULT_NEEDS.get(op.operation_id, ()) if complete else ()
+                drawn = {"allOf": [schema, {"required": list(needs)}]} if needs else schema
+                body = Schemas(op.spec).valid(drawn).map(lambda v: json.dumps(v).encode())
             else:
                 body = Schemas(op.spec).valid(schema).map(lambda v: v.encode())
             options.append(
@@ -161,5 +179,6 @@ def other_answers(op: Operation) -> st.SearchStrategy[Served]:
 
 @functools.cache
 def success_responses(op: Operation) -> st.SearchStrategy[Served]:
-    """The documented successes of `op`, with bodies and headers from their schemas."""
-    return _documented(op, frozenset(s for s in documented_responses(op) if 200 <= s < 300))
+    """The documented successes of `op`, with bodies and headers from their schemas, carrying what the result
+    needs: answers a call completes with."""
+    return _documented(op, frozenset(s for s in documented_responses(op) if 200 <= s < 300), complete=True)
