@@ -13,6 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+if __package__:  # imported as `scripts._bench_report`
+    from ._bench_chart import chart
+else:  # imported by `python scripts/bench.py`, whose folder is first on sys.path
+    from _bench_chart import chart
+
 OVERHEAD_TARGET = 1.15
 COMMUNITY_TARGET = 0.85
 ASYNC_TARGET = 3.0
@@ -40,11 +45,12 @@ class Target:
 
 
 def write(report: dict[str, Any], out: Path, stem: str) -> None:
-    """The table to stdout and `out/<stem>.txt`, the figures to `out/<stem>.json`."""
+    """The table to stdout and `out/<stem>.txt`, the figures to `out/<stem>.json`, the chart to `out/<stem>.svg`."""
     text = "\n".join(render(report)) + "\n"
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{stem}.json").write_text(json.dumps(report, indent=2) + "\n")
     (out / f"{stem}.txt").write_text(text)
+    (out / f"{stem}.svg").write_text(chart(report))
     sys.stdout.write(text)
 
 

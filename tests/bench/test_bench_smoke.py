@@ -11,8 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
-from scripts import _bench_report
+from scripts import _bench_chart, _bench_report
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -82,6 +83,13 @@ def test_quick_bench_reports_every_section(tmp_path: Path) -> None:
     assert tooling["import_cold_ms"] > 0 and tooling["import_warm_ms"] > 0
 
     assert report["targets"] and all({"section", "what", "value", "target", "met"} <= set(t) for t in report["targets"])
+
+    # The chart: well-formed SVG, one bar and one target tick per target, coloured by the verdict.
+    svg = ElementTree.parse(tmp_path / "bench-quick.svg").getroot()
+    ns = "{http://www.w3.org/2000/svg}"
+    bars = svg.findall(f"{ns}rect")
+    assert len(bars) == len(svg.findall(f"{ns}line")) == len(report["targets"])
+    assert [bar.get("fill") == _bench_chart.MET for bar in bars] == [t["met"] for t in report["targets"]]
     for case, profile in report.get("profiles", {}).items():
         assert profile["top"], case
 
