@@ -7,7 +7,8 @@ Two kinds of problem, because they mean different things to the caller:
   `nullable`), or a `required` property that is missing, at any depth. The SDK returns typed models built
   from the body; with such a body the typed result would lie to the caller about what it holds.
 - **Bent** (the caller warns): constraints a real server may bend without the typed result lying:
-  `minLength`/`maxLength`, `pattern`, `format`, `enum` (vendors add values), `minimum`/`maximum`
+  `minLength`/`maxLength`, `pattern`, `format`, `enum` and our `x-known-values` (vendors add values),
+  `minimum`/`maximum`
   (with `exclusiveMinimum`/`exclusiveMaximum`), `minItems`/`maxItems`, and properties beyond
   `additionalProperties: false`. A string is still a string when it is longer than documented.
 
@@ -282,6 +283,10 @@ class _Compiler:
         s.nullable = flat.get("nullable") is True
         if isinstance(flat.get("enum"), list):
             s.enum = tuple(flat["enum"])
+        elif isinstance(flat.get("x-known-values"), list):
+            # Our specs' mark for the documented values of a field read as an open string (a vendor may add
+            # more): checked like an enum, so an unknown value is a warning, never a refusal.
+            s.enum = tuple(flat["x-known-values"])
         s.min_length = flat.get("minLength", 0)
         s.max_length = flat.get("maxLength", math.inf)
         if isinstance(flat.get("pattern"), str):

@@ -336,6 +336,12 @@ def _success_id(case: tuple[str, str, int, dict[str, Any]]) -> str:
     return f"{case[1]}-{case[2]}"
 
 
+def _beyond_known_values(found: list[Problem]) -> list[Problem]:
+    """The problems other than a value outside `x-known-values`: the generator, like JSON Schema, reads those
+    fields as open strings, so it draws any string there, and the checker rightly calls it bent."""
+    return [p for p in found if p.breaking or "not one of the spec's values" not in p.message]
+
+
 @pytest.mark.parametrize("case", DISTINCT, ids=_success_id)
 @PROPERTY_SETTINGS
 @given(data=st.data())
@@ -344,7 +350,7 @@ def test_bodies_that_fit_the_schema_have_no_problems(case: tuple[str, str, int, 
     schemas = Schemas(SPEC_NAMES[package])
     body = data.draw(schemas.valid(schema))
     assert schemas.validator(schema)(body), "the generator drew a body the reference validator refuses"
-    assert problems(package, operation_id, status, body) == []
+    assert _beyond_known_values(problems(package, operation_id, status, body)) == []
 
 
 @pytest.mark.parametrize("case", DISTINCT, ids=_success_id)
@@ -360,15 +366,15 @@ def test_a_changed_value_is_found_where_it_is(case: tuple[str, str, int, dict[st
     if typed:
         steps, wrong = data.draw(st.sampled_from(typed))
         changed = wrong if not steps else _set(steps, wrong)(copy.deepcopy(body))
-        assert [(p.path, p.breaking) for p in problems(package, operation_id, status, changed)] == [
-            (path_of(steps), True)
-        ]
+        assert [
+            (p.path, p.breaking) for p in _beyond_known_values(problems(package, operation_id, status, changed))
+        ] == [(path_of(steps), True)]
     if keys:
         steps, required = data.draw(st.sampled_from(keys))
         changed = copy.deepcopy(body)
         del at(changed, steps[:-1])[steps[-1]]
         expected = [Problem(path_of(steps), "is required by the spec but missing", True)] if required else []
-        assert problems(package, operation_id, status, changed) == expected
+        assert _beyond_known_values(problems(package, operation_id, status, changed)) == expected
 
 
 @pytest.mark.parametrize("case", DISTINCT, ids=_success_id)

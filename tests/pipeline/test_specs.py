@@ -275,7 +275,6 @@ CONSTRAINTS: dict[tuple[str, str, str], tuple[Any, str]] = {
         ["id", "type", "messageId", "inputs"],
         "the workflow needs them and every documented example carries them (published: type, messageId)",
     ),
-    ("webex-attachment-actions", "schemas/AttachmentActivity.type", "enum"): (["submit"], SEED_004),
 }
 CONSTRAINT_KEYWORDS = (
     "required",

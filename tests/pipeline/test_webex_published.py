@@ -87,6 +87,10 @@ DELIBERATE: dict[str, str] = {
     "schema AttachmentActivity: inputs required": (
         "Every documented response example carries inputs, and reading them is why an app fetches the action."
     ),
+    "schema AttachmentActivity.type: enum value 'submit' missing": (
+        "An answer's type is read as an open string, its documented value kept as x-known-values: Webex may "
+        "add action types, and an unknown one is a contract warning, not a refused answer."
+    ),
     "schema AttachmentActionType: missing": (
         "No published operation references it; its only value, submit, is the enum of the `type` field of both "
         "SubmitCardAction and AttachmentActivity here."

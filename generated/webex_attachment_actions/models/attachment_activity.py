@@ -6,10 +6,6 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.attachment_activity_type import (
-    AttachmentActivityType,
-    check_attachment_activity_type,
-)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -27,8 +23,10 @@ class AttachmentActivity:
 
     id: str
     """A unique identifier for the action."""
-    type_: AttachmentActivityType
-    """The type of action performed. JSON name: `type`."""
+    type_: str
+    """The type of action performed. `submit` is the only documented value, which is what attachkit sends; an answer
+    is read as an open string because Webex may add action types, and a value outside `x-known-values` is reported
+    as a contract warning rather than refused. JSON name: `type`."""
     message_id: str
     """The parent message on which the attachment action was performed. JSON name: `messageId`."""
     inputs: Inputs
@@ -46,7 +44,7 @@ class AttachmentActivity:
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
-        type_: str = self.type_
+        type_ = self.type_
 
         message_id = self.message_id
 
@@ -84,7 +82,7 @@ class AttachmentActivity:
         d = dict(src_dict)
         id = d.pop("id")
 
-        type_ = check_attachment_activity_type(d.pop("type"))
+        type_ = d.pop("type")
 
         message_id = d.pop("messageId")
 

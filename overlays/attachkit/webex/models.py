@@ -14,7 +14,6 @@ a trailing underscore (`type` -> `type_`). Each renamed field's docstring names 
 
 from attachkit._generated.webex_attachment_actions.models import (
     AttachmentActivity,
-    AttachmentActivityType,
     Error,
     ErrorDetail,
     Inputs,
@@ -28,7 +27,6 @@ AttachmentAction = AttachmentActivity
 __all__ = [
     "AttachmentAction",
     "AttachmentActivity",
-    "AttachmentActivityType",
     "Error",
     "ErrorDetail",
     "Inputs",
