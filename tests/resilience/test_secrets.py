@@ -82,7 +82,7 @@ async def _aexpect_error(haystack: Haystack, error: type[BaseException], call: A
 def _sync_flow(mock: MockServer, haystack: Haystack, transport: RecordingTransport) -> None:
     with (
         httpx.Client(transport=transport) as pool,
-        TalkdeskClient(**mock.talkdesk_kwargs(), clock=FakeClock(), http_client=pool) as td,
+        TalkdeskClient(**mock.talkdesk_kwargs(), clock=(td_clock := FakeClock()), http_client=pool) as td,
         WebexClient(**mock.webex_kwargs(), clock=FakeClock(), http_client=pool) as wx,
     ):
         attachment = td.attachments.upload(b"secret-free bytes", name=f"s-{uuid.uuid4().hex}.txt")
@@ -103,6 +103,7 @@ def _sync_flow(mock: MockServer, haystack: Haystack, transport: RecordingTranspo
         _expect_error(
             haystack, errors.RateLimitError, lambda: td.conversations.send_message(conversation.id, content="x")
         )
+        td_clock.advance(3600)  # the client holds its requests for the hour the server asked for
         mock.faults.add("create_attachment_action", status=429, html=True, times=3)
         _expect_error(haystack, errors.RateLimitError, lambda: wx.attachment_actions.create(message_id="m", inputs={}))
         mock.faults.add("get_attachment", status=500, times=1)
