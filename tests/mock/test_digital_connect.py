@@ -7,6 +7,7 @@ import re
 import httpx
 import pytest
 
+from attachkit.talkdesk import TalkdeskClient
 from attachkit.testing import MockServer
 from tests._support.plain_http import (
     CONVERSATIONS,
@@ -254,3 +255,11 @@ def test_send_an_attachment_size_is_any_string(
 def test_send_400_for_an_overlong_conversation_id(http: httpx.Client, mock: MockServer, td: dict[str, str]) -> None:
     response = http.post(messages_url(mock, "c" * 256), json={"content": "x"}, headers=td)
     assert (response.status_code, field_names(response)) == (400, ["conversation_id"])
+
+
+def test_an_empty_idempotency_key_is_a_key(mock: MockServer) -> None:
+    """The spec allows an empty x-idempotency-key; the mock treats it as any other key, not as none."""
+    with TalkdeskClient(**mock.talkdesk_kwargs()) as td:
+        first = td.conversations.start(touchpoint_id="tp-1", idempotency_key="")
+        again = td.conversations.start(touchpoint_id="tp-1", idempotency_key="")
+    assert first.id == again.id

@@ -32,7 +32,7 @@ def _remember(store: Store, scope: tuple[str, ...] | None, body: Any, reply: Rep
 def start_conversation(call: Call) -> Reply | Problem:
     """``POST /digital-connect/conversations``: 201, or the same conversation again for a repeated key."""
     key = call.headers.get(IDEMPOTENCY_HEADER)
-    scope = ("start_conversation", key) if key else None
+    scope = ("start_conversation", key) if key is not None else None  # an empty key is still a key
     touchpoints = call.services.config.touchpoints
     with call.services.state.transaction() as store:
         if scope is not None and (replayed := _replay(store, scope, call.body)) is not None:
@@ -54,7 +54,7 @@ def send_message(call: Call) -> Reply | Problem:
     """
     conversation_id = call.path_params["conversation_id"]
     key = call.headers.get(IDEMPOTENCY_HEADER)
-    scope = ("send_message", conversation_id, key) if key else None
+    scope = ("send_message", conversation_id, key) if key is not None else None  # an empty key is still a key
     with call.services.state.transaction() as store:
         if conversation_id not in store.conversations:
             return not_found("Conversation not found")
