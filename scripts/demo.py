@@ -132,7 +132,7 @@ def talkdesk_flow(kwargs: dict[str, Any], touchpoint: str, mock: Any, workdir: P
 
         step(6, "A mistake is caught before anything is sent")
         try:
-            td.conversations.send_message(conversation.id, content="x", attachments=[{"id": "a", "size": "1 KB"}])
+            td.conversations.send_message(conversation.id, content="x", attachments=[{"id": "a", "size": [1024]}])
         except errors.ValidationError as exc:
             show("ValidationError", exc)
 
