@@ -6,12 +6,13 @@ STAMP  := $(VENV)/.installed
 SPECS  := openapi/talkdesk-attachments.yaml openapi/talkdesk-digital-connect.yaml openapi/webex-attachment-actions.yaml
 REDOCLY := @redocly/cli@2.77.0
 
-.PHONY: help install demo test test-long regenerate lint mock fuzz fuzz-long bench clean
+.PHONY: help install demo test test-long docs regenerate lint mock fuzz fuzz-long bench clean
 
 help:
 	@echo "make demo        run the whole flow for both vendors against the embedded mock"
 	@echo "make test        set up .venv and run the test suite (fuzzing included)"
 	@echo "make test-long   the test suite plus the long soak runs"
+	@echo "make docs        build the documentation site (mkdocs build --strict) into build/site"
 	@echo "make regenerate  validate openapi/*.yaml and rewrite generated/"
 	@echo "make lint        ruff, mypy --strict (overlays), spec lint (openapi-spec-validator, Redocly)"
 	@echo "make mock        serve the local mock of both vendors on 127.0.0.1:8080"
@@ -34,6 +35,9 @@ test: $(STAMP)
 
 test-long: $(STAMP)
 	$(BIN)/python -m pytest --run-slow
+
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --config-file mkdocs.yml --site-dir build/site
 
 regenerate: $(STAMP)
 	$(BIN)/python scripts/regenerate.py
