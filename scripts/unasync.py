@@ -45,6 +45,7 @@ SUBSTITUTIONS: tuple[tuple[str, str], ...] = (
     (r"\basync_auth_flow\b", "sync_auth_flow"),
     (r"\bset_async_httpx_client\b", "set_httpx_client"),
     (r"\basleep\b", "sleep"),
+    (r"\basync_default_network\b", "default_network"),
     (r"\bStopAsyncIteration\b", "StopIteration"),
     # AsyncX -> X: attachkit's own names and httpx's (AsyncClient, AsyncBaseTransport, AsyncHTTPTransport).
     (r"\bAsync(?=[A-Z])", ""),

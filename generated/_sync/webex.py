@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import httpx
 from attachkit._clock import Clock
-from attachkit._config import Timeout
+from attachkit._config import Backend, Timeout
 from attachkit._generated._sync.base import ClientBase
 from attachkit._generated._sync.http import Session, connect
 from attachkit._generated._sync.webex_attachment_actions import AttachmentActions, AttachmentActionsWithRawResponse
@@ -23,8 +23,8 @@ class WebexClient(ClientBase):
     Args:
         access_token: a bot, integration or personal access token; default `WEBEX_ACCESS_TOKEN`.
         base_url: default `WEBEX_BASE_URL`, else `https://webexapis.com/v1`.
-        timeout, max_retries, retry, clock, allow_insecure_http, default_headers, proxy, max_response_bytes,
-            strict_responses:
+        timeout, max_retries, retry, clock, allow_insecure_http, default_headers, backend, proxy,
+            max_response_bytes, strict_responses:
             as for the Talkdesk client.
         http_client: an `httpx.Client` to send through, honoured whole (its proxies, mounts, TLS, headers
             and event hooks), with attachkit's auth, retries, caps and errors on top; you close it.
@@ -44,6 +44,7 @@ class WebexClient(ClientBase):
         clock: Clock | None = None,
         allow_insecure_http: bool = False,
         default_headers: Mapping[str, str] | None = None,
+        backend: Backend | None = None,
         proxy: str | None = None,
         max_response_bytes: int | None = None,
         strict_responses: bool = False,
@@ -57,6 +58,7 @@ class WebexClient(ClientBase):
             clock=clock,
             allow_insecure_http=allow_insecure_http,
             default_headers=default_headers,
+            backend=backend,
             proxy=proxy,
             max_response_bytes=max_response_bytes,
             strict_responses=strict_responses,

@@ -10,7 +10,7 @@ import logging
 import os
 import re
 from collections.abc import Mapping
-from typing import Final
+from typing import Final, Literal
 
 import attrs
 import httpx
@@ -20,6 +20,9 @@ from ._retry import RetryPolicy
 from ._vendors import Vendor
 from ._version import __version__
 from .errors import ValidationError
+
+Backend = Literal["aiohttp", "httpx"]
+"""The library the async clients send with (`backend=`)."""
 
 Timeout = float | httpx.Timeout | None
 """A per-client or per-call timeout: seconds, an `httpx.Timeout`, or None for the client's setting."""
@@ -47,6 +50,8 @@ class Settings:
         max_response_bytes: the cap on an API answer's decompressed body; downloads are streamed instead.
         strict_responses: raise on every way a success body departs from its spec, not only on the breaking ones.
         default_headers: headers sent with every request, after `check_headers`.
+        backend: which library the async clients send with: "aiohttp" (the default when the `aiohttp` extra is
+            installed), "httpx", or None for that default. The sync clients always use httpx.
     """
 
     vendor: Vendor
@@ -59,6 +64,7 @@ class Settings:
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     strict_responses: bool = False
     default_headers: tuple[tuple[str, str], ...] = ()
+    backend: Backend | None = None
 
 
 def env(name: str, given: str | None) -> str | None:
@@ -98,6 +104,7 @@ def make_settings(
     max_response_bytes: int | None = None,
     strict_responses: bool = False,
     default_headers: Mapping[str, str] | None = None,
+    backend: Backend | None = None,
 ) -> Settings:
     """Check and combine a client's constructor arguments."""
     configure_logging_from_env()
@@ -117,7 +124,15 @@ def make_settings(
         else check_size(max_response_bytes, "max_response_bytes"),
         strict_responses=bool(strict_responses),
         default_headers=check_headers(default_headers, "default_headers"),
+        backend=check_backend(backend),
     )
+
+
+def check_backend(backend: object) -> Backend | None:
+    """None, "aiohttp" or "httpx"."""
+    if backend is None or backend == "aiohttp" or backend == "httpx":
+        return backend
+    raise ValidationError("backend", f"must be 'aiohttp', 'httpx' or None, not {backend!r}")
 
 
 # Headers attachkit sets itself, each for a reason; extra headers may not replace them by accident.

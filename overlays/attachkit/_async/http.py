@@ -24,7 +24,6 @@ from attachkit._async.network import AsyncNetwork
 from attachkit._attempts import Attempts, extra_headers
 from attachkit._clock import Clock
 from attachkit._config import (
-    DEFAULT_LIMITS,
     USER_AGENT,
     Settings,
     Timeout,
@@ -37,7 +36,7 @@ from attachkit._deadline import STREAMED, deadline, expired
 from attachkit._decoding import ACCEPT_ENCODING, BodyTooLarge, CappedBody, TruncatedBody, UnsupportedEncoding
 from attachkit._error_mapping import connection_error, error_from_response, redact_url
 from attachkit._exchange import record
-from attachkit._faces import AsyncAttemptTimeout, AsyncBodyStream
+from attachkit._faces import AsyncAttemptTimeout, AsyncBodyStream, async_default_network
 from attachkit._join import join
 from attachkit._retry import RetryPolicy
 from attachkit._vendors import STORAGE, Vendor
@@ -126,8 +125,8 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         host = request.url.host
         while True:
             attempts.next()
-            pause = self._cooldown.wait(host, self._clock.monotonic())
-            if pause > 0:
+            # Waited out until no pause is left: an answer that arrives meanwhile may lengthen it.
+            while (pause := self._cooldown.wait(host, self._clock.monotonic())) > 0:
                 attempts.cooling_down(pause)  # raises RateLimitError when the pause is longer than we wait
                 await self._clock.asleep(pause)
             try:
@@ -274,9 +273,10 @@ class AsyncSession:
         if max_retries is not None:
             changes["retry"] = attrs.evolve(self.settings.retry, max_retries=check_max_retries(max_retries))
         if default_headers is not None:
-            headers = dict(self.settings.default_headers)
-            headers.update(check_headers(default_headers, "default_headers"))
-            changes["default_headers"] = tuple(headers.items())
+            new = check_headers(default_headers, "default_headers")
+            replaced = {name.lower() for name, _ in new}  # header names are case-insensitive
+            kept = tuple((name, value) for name, value in self.settings.default_headers if name.lower() not in replaced)
+            changes["default_headers"] = kept + new
         settings = attrs.evolve(self.settings, **changes)
         return _assemble(settings, AsyncUnowned(_unwrapped(self._inner)), self._auth, self._cooldown, owner=False)
 
@@ -289,7 +289,7 @@ class AsyncSession:
 def _inner_transport(settings: Settings, http_client: httpx.AsyncClient | None) -> httpx.AsyncBaseTransport:
     if http_client is None:
         # TLS verification stays on: attachkit has no switch to turn it off.
-        return AsyncNetwork(proxy=settings.proxy, limits=DEFAULT_LIMITS)
+        return async_default_network(settings)
     if not isinstance(http_client, httpx.AsyncClient):
         raise ValidationError("http_client", f"must be an {httpx.AsyncClient.__name__}")
     if settings.proxy is not None:

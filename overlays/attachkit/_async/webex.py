@@ -10,7 +10,7 @@ from attachkit._async.base import AsyncClientBase
 from attachkit._async.http import AsyncSession, connect
 from attachkit._async.webex_attachment_actions import AsyncAttachmentActions, AsyncAttachmentActionsWithRawResponse
 from attachkit._clock import Clock
-from attachkit._config import Timeout
+from attachkit._config import Backend, Timeout
 from attachkit._generated.webex_attachment_actions import AuthenticatedClient as ActionsAPI
 from attachkit._retry import RetryPolicy
 from attachkit.webex._configure import configure
@@ -22,8 +22,8 @@ class AsyncWebexClient(AsyncClientBase):
     Args:
         access_token: a bot, integration or personal access token; default `WEBEX_ACCESS_TOKEN`.
         base_url: default `WEBEX_BASE_URL`, else `https://webexapis.com/v1`.
-        timeout, max_retries, retry, clock, allow_insecure_http, default_headers, proxy, max_response_bytes,
-            strict_responses:
+        timeout, max_retries, retry, clock, allow_insecure_http, default_headers, backend, proxy,
+            max_response_bytes, strict_responses:
             as for the Talkdesk client.
         http_client: an `httpx.AsyncClient` to send through, honoured whole (its proxies, mounts, TLS, headers
             and event hooks), with attachkit's auth, retries, caps and errors on top; you close it.
@@ -43,6 +43,7 @@ class AsyncWebexClient(AsyncClientBase):
         clock: Clock | None = None,
         allow_insecure_http: bool = False,
         default_headers: Mapping[str, str] | None = None,
+        backend: Backend | None = None,
         proxy: str | None = None,
         max_response_bytes: int | None = None,
         strict_responses: bool = False,
@@ -56,6 +57,7 @@ class AsyncWebexClient(AsyncClientBase):
             clock=clock,
             allow_insecure_http=allow_insecure_http,
             default_headers=default_headers,
+            backend=backend,
             proxy=proxy,
             max_response_bytes=max_response_bytes,
             strict_responses=strict_responses,

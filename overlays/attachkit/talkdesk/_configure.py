@@ -11,7 +11,7 @@ import attrs
 
 from .._auth import BearerAuth
 from .._clock import Clock
-from .._config import Settings, Timeout, check_url, env, make_settings
+from .._config import Backend, Settings, Timeout, check_url, env, make_settings
 from .._environment import TALKDESK as ENV
 from .._retry import RetryPolicy
 from .._vendors import TALKDESK
@@ -45,6 +45,7 @@ def configure(
     clock: Clock | None,
     allow_insecure_http: bool,
     default_headers: Mapping[str, str] | None,
+    backend: Backend | None,
     proxy: str | None,
     max_response_bytes: int | None,
     strict_responses: bool,
@@ -62,6 +63,7 @@ def configure(
         clock=clock,
         allow_insecure_http=allow_insecure_http,
         default_headers=default_headers,
+        backend=backend,
         proxy=proxy,
         max_response_bytes=max_response_bytes,
         strict_responses=strict_responses,

@@ -7,7 +7,7 @@ from typing import Final
 
 from .._auth import BearerAuth
 from .._clock import Clock
-from .._config import Settings, Timeout, env, make_settings
+from .._config import Backend, Settings, Timeout, env, make_settings
 from .._environment import WEBEX as ENV
 from .._retry import RetryPolicy
 from .._vendors import WEBEX
@@ -30,6 +30,7 @@ def configure(
     clock: Clock | None,
     allow_insecure_http: bool,
     default_headers: Mapping[str, str] | None,
+    backend: Backend | None,
     proxy: str | None,
     max_response_bytes: int | None,
     strict_responses: bool,
@@ -46,6 +47,7 @@ def configure(
         clock=clock,
         allow_insecure_http=allow_insecure_http,
         default_headers=default_headers,
+        backend=backend,
         proxy=proxy,
         max_response_bytes=max_response_bytes,
         strict_responses=strict_responses,
