@@ -29,10 +29,12 @@ class TalkdeskClient(ClientBase):
 
     Args:
         account: the Talkdesk account name; it names the token host (`{account}.talkdeskid.com`).
-        client_id, client_secret: OAuth client credentials (HTTP Basic client authentication).
+        client_id: the OAuth client id (HTTP Basic client authentication).
+        client_secret: the OAuth client secret; prefer `TALKDESK_CLIENT_SECRET`, which stays out of code.
         region: "us" (default), "eu" or "ca": picks the API gateway and token host.
         access_token: a token obtained elsewhere; then no client credentials are needed or refreshed.
-        base_url, token_url: override the region's hosts (a proxy, or `attachkit.testing.MockServer`).
+        base_url: overrides the region's API gateway (a proxy, or `attachkit.testing.MockServer`).
+        token_url: overrides the region's token endpoint.
         scope: space-separated scopes to ask for; by default the token carries every granted scope.
         timeout: seconds, or an `httpx.Timeout`; default connect 5 s, read/write/pool 30 s. The read timeout
             (the number, when a number is given) bounds each attempt as a whole: connecting, sending, waiting

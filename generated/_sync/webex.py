@@ -23,12 +23,11 @@ class WebexClient(ClientBase):
     Args:
         access_token: a bot, integration or personal access token; default `WEBEX_ACCESS_TOKEN`.
         base_url: default `WEBEX_BASE_URL`, else `https://webexapis.com/v1`.
-        timeout, max_retries, retry, clock, allow_insecure_http, default_headers, backend, proxy,
-            max_response_bytes, strict_responses:
-            as for the Talkdesk client.
         http_client: an `httpx.Client` to send through, honoured whole (its proxies, mounts, TLS, headers
             and event hooks), with attachkit's auth, retries, caps and errors on top; you close it.
 
+    The other arguments (`timeout`, `max_retries`, `retry`, `clock`, `allow_insecure_http`, `default_headers`,
+    `backend`, `proxy`, `max_response_bytes`, `strict_responses`) work as they do for the Talkdesk client.
     Use it as a context manager, or call `close()`, to release its connection pool.
     """
 

@@ -1,13 +1,15 @@
 """Talkdesk Attachments and Digital Connect.
 
-from attachkit.talkdesk import TalkdeskClient
+For example:
 
-with TalkdeskClient(account="acme", client_id="...", client_secret="...", region="us") as td:
-    attachment = td.attachments.upload("invoice.pdf")
-    conversation = td.conversations.start(touchpoint_id="tp-1", contact_person={"email": "a@b.c"})
-    sent = td.conversations.send_message(conversation.id, content="see attached", attachments=[attachment])
-    if sent.partial:
-        print("some attachments failed:", sent.partial_fail_reason)
+    from attachkit.talkdesk import TalkdeskClient
+
+    with TalkdeskClient(account="acme", client_id="...", client_secret="...", region="us") as td:
+        attachment = td.attachments.upload("invoice.pdf")
+        conversation = td.conversations.start(touchpoint_id="tp-1", contact_person={"email": "a@b.c"})
+        sent = td.conversations.send_message(conversation.id, content="see attached", attachments=[attachment])
+        if sent.partial:
+            print("some attachments failed:", sent.partial_fail_reason)
 """
 
 from attachkit._async.talkdesk import AsyncTalkdeskClient

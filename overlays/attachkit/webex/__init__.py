@@ -1,10 +1,13 @@
-"""Webex attachment actions: Adaptive Card submissions.
+"""Webex attachment actions: Adaptive Card submissions, read back by id.
 
-from attachkit.webex import WebexClient
+For example:
 
-with WebexClient() as wx:                      # token from WEBEX_ACCESS_TOKEN
-    action = wx.attachment_actions.create(message_id="...", inputs={"Name": "Ada"})
-    print(wx.attachment_actions.get(action.id).inputs)
+    from attachkit.webex import WebexClient
+
+    with WebexClient() as wx:                      # token from WEBEX_ACCESS_TOKEN
+        action = wx.attachment_actions.create(message_id="...", inputs={"Name": "Ada"})
+        if action is not None:                     # None only for a 204 without a body
+            print(wx.attachment_actions.get(action.id).inputs)
 """
 
 from attachkit._async.webex import AsyncWebexClient
