@@ -1,6 +1,7 @@
 """What the resilience tests share beyond `tests._support`: the three seed operations (sync and async) with their
-prerequisites and how to find what each one stored in the mock, attachkit clients on fresh connection pools, and
-transports that record what really went over the socket.
+prerequisites and how to find what each one stored in the mock, attachkit clients on fresh connection pools (the async
+ones on either backend, or over a caller's httpx client), and transports that record what really went over the
+socket.
 
 Every client here talks to a real `MockServer` over loopback TCP, with a `FakeClock`, so Retry-After and backoff
 waits are recorded instead of slept.
@@ -22,6 +23,7 @@ from tests._support.plain_http import start_conversation, unique, upload
 from tests._support.waiting import eventually
 
 Mode = Literal["sync", "async"]
+Backend = Literal["aiohttp", "httpx"]  # what the async face sends with when it makes its own connections
 LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)  # attachkit's own defaults
 
 
@@ -106,8 +108,19 @@ def sync_client(vendor: str, mock: MockServer, clock: FakeClock, **kwargs: Any) 
 
 
 @contextlib.asynccontextmanager
-async def async_client(vendor: str, mock: MockServer, clock: FakeClock, **kwargs: Any) -> AsyncIterator[Any]:
-    """An async client of `vendor` on the mock, over a fresh connection pool."""
+async def async_client(
+    vendor: str, mock: MockServer, clock: FakeClock, backend: Backend | None = None, **kwargs: Any
+) -> AsyncIterator[Any]:
+    """An async client of `vendor` on the mock, over a fresh connection pool: the client's own, sending with `backend`
+    ("aiohttp" or "httpx"), or without one a caller's httpx client (`http_client=`)."""
+    if backend is not None:
+        if vendor == "talkdesk":
+            own: Any = AsyncTalkdeskClient(**mock.talkdesk_kwargs(), clock=clock, backend=backend, **kwargs)
+        else:
+            own = AsyncWebexClient(**mock.webex_kwargs(), clock=clock, backend=backend, **kwargs)
+        async with own:
+            yield own
+        return
     async with httpx.AsyncClient(transport=httpx.AsyncHTTPTransport(verify=TLS, limits=LIMITS)) as pool:
         if vendor == "talkdesk":
             client: Any = AsyncTalkdeskClient(**mock.talkdesk_kwargs(), clock=clock, http_client=pool, **kwargs)

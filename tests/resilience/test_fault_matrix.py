@@ -8,6 +8,9 @@ faults fire on every attempt, so the retry budget (max_retries=2: three attempts
 Columns: `create_attachment` (not idempotent), `send_message` (idempotent through its per-call key),
 `create_attachment_action` (not idempotent, Webex) and `token` (the Talkdesk token request, idempotent, exercised by
 a `send_message` from a client that has no token yet).
+
+The async face runs each case three ways with the same expected outcome: on its own connections with each backend
+(`backend="aiohttp"`, `backend="httpx"`), and over a caller's httpx client (`http_client=`).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from attachkit import FakeClock, errors
 from attachkit.testing import MockServer, RetryAfter
 from tests._support.plain_http import talkdesk_headers
 from tests.resilience import figures
-from tests.resilience.harness import SeedCall, async_client, run, settle, sync_client
+from tests.resilience.harness import Backend, SeedCall, async_client, run, settle, sync_client
 
 Bounds = Callable[[int], tuple[float, float]]
 Retried = Literal["always", "idempotent", "never"]
@@ -32,6 +35,8 @@ LATENCY = 0.3  # seconds the mock really waits before answering: the only real w
 CLIENT_TIMEOUT = 0.15  # the client's timeout in the latency cases, well below LATENCY
 COLUMNS = ("create_attachment", "send_message", "create_attachment_action", "token")
 IDEMPOTENT_TARGETS = frozenset({"send_message", "token"})
+# The async face's ways of sending: its own connections on each backend, or (None) a caller's httpx client.
+ASYNC_BACKENDS: tuple[Backend | None, ...] = ("aiohttp", "httpx", None)
 
 
 def backoff(attempt: int) -> tuple[float, float]:
@@ -173,6 +178,13 @@ def expect(fault: Fault, column: str, variant: str) -> Expected:
     return Expected(target, error, attempts, records, token_requests, operation_requests)
 
 
+def _modes() -> list[tuple[str, Backend | None, str]]:
+    """Each face and way of sending: (mode, backend, the test id's suffix)."""
+    return [("sync", None, "sync")] + [
+        ("async", backend, "async" if backend is None else f"async-{backend}") for backend in ASYNC_BACKENDS
+    ]
+
+
 def _cases() -> list[Any]:
     cases = []
     for fault in FAULTS:
@@ -180,13 +192,19 @@ def _cases() -> list[Any]:
             if fault.on_token and column == "token":
                 continue  # the same case as "read timeout" on the token column
             for variant in fault.variants:
-                for mode in ("sync", "async"):
+                for mode, backend, suffix in _modes():
                     if mode == "async" and fault.latency and variant == "persistent":
                         continue  # real waiting: the async face of latency is covered by the transient case
                     marks: list[pytest.MarkDecorator] = []
                     cases.append(
                         pytest.param(
-                            fault, column, variant, mode, id=f"{fault.name}-{column}-{variant}-{mode}", marks=marks
+                            fault,
+                            column,
+                            variant,
+                            mode,
+                            backend,
+                            id=f"{fault.name}-{column}-{variant}-{suffix}",
+                            marks=marks,
                         )
                     )
     return cases
@@ -198,8 +216,10 @@ def _vendor_name(target: str, operation: str) -> str:
     return "Webex" if operation == "create_attachment_action" else "Talkdesk"
 
 
-@pytest.mark.parametrize(("fault", "column", "variant", "mode"), _cases())
-def test_fault_matrix(mock: MockServer, http: httpx.Client, fault: Fault, column: str, variant: str, mode: str) -> None:
+@pytest.mark.parametrize(("fault", "column", "variant", "mode", "backend"), _cases())
+def test_fault_matrix(
+    mock: MockServer, http: httpx.Client, fault: Fault, column: str, variant: str, mode: str, backend: Backend | None
+) -> None:
     expected = expect(fault, column, variant)
     operation = "send_message" if column == "token" else column
     seed = SeedCall.prepare(operation, http, mock, talkdesk_headers(http, mock))
@@ -213,7 +233,7 @@ def test_fault_matrix(mock: MockServer, http: httpx.Client, fault: Fault, column
         outcome = run(
             mode,
             lambda: _sync_call(seed, mock, clock, options),
-            lambda: _async_call(seed, mock, clock, options),
+            lambda: _async_call(seed, mock, clock, options, backend),
         )
     except errors.AttachkitError as exc:
         outcome = exc
@@ -267,17 +287,21 @@ def _sync_call(seed: SeedCall, mock: MockServer, clock: FakeClock, options: dict
         return seed.call(client)
 
 
-async def _async_call(seed: SeedCall, mock: MockServer, clock: FakeClock, options: dict[str, Any]) -> Any:
-    async with async_client(seed.vendor, mock, clock, **options) as client:
+async def _async_call(
+    seed: SeedCall, mock: MockServer, clock: FakeClock, options: dict[str, Any], backend: Backend | None
+) -> Any:
+    async with async_client(seed.vendor, mock, clock, backend, **options) as client:
         return await seed.acall(client)
 
 
 # A token that expires mid-run: the next call gets a 401, refreshes once and resends; nothing is slept or doubled.
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize(("mode", "backend"), [pytest.param(m, b, id=i) for m, b, i in _modes()])
 @pytest.mark.parametrize("column", COLUMNS)
-def test_token_expiring_mid_run(mock: MockServer, http: httpx.Client, column: str, mode: str) -> None:
+def test_token_expiring_mid_run(
+    mock: MockServer, http: httpx.Client, column: str, mode: str, backend: Backend | None
+) -> None:
     operation = "send_message" if column == "token" else column
     seed = SeedCall.prepare(operation, http, mock, talkdesk_headers(http, mock))
     webex = seed.vendor == "webex"
@@ -292,7 +316,7 @@ def test_token_expiring_mid_run(mock: MockServer, http: httpx.Client, column: st
             return seed.call(client)
 
     async def make_async() -> Any:
-        async with async_client(seed.vendor, mock, clock) as client:
+        async with async_client(seed.vendor, mock, clock, backend) as client:
             if not webex:
                 await client.conversations.start(touchpoint_id="tp-1")
             assert mock.expire_tokens() >= (0 if webex else 1)
