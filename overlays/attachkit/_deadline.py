@@ -59,10 +59,12 @@ def expired() -> bool:
 
 def clamp(timeout: float | None, kind: type[httpcore.TimeoutException]) -> float | None:
     """The timeout for one socket operation under the current deadline; `kind` once the deadline has passed."""
-    left = remaining()
-    if left is None:
+    end = _DEADLINE.get()  # runs before every socket operation: kept to one lookup when there is no deadline
+    if end is None:
         return timeout
+    left = end - time.monotonic()
     if left <= 0:
         raise kind("the attempt's deadline passed")
-    left = max(left, _FLOOR)
-    return left if timeout is None else min(timeout, left)
+    if left < _FLOOR:
+        left = _FLOOR
+    return left if timeout is None or timeout > left else timeout

@@ -172,12 +172,24 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         assert isinstance(stream, AsyncBodyStream)
         encoding = response.headers.get("content-encoding", "")
         try:
-            body = CappedBody(encoding, self._cap)
-            async for chunk in stream:
-                body.feed(chunk)
-                if expired():  # only reached through a caller's http_client: attachkit's sockets stop sooner
-                    raise httpx.ReadTimeout("the attempt's deadline passed while the body was arriving")
-            data = body.value()
+            if encoding:
+                body = CappedBody(encoding, self._cap)
+                async for chunk in stream:
+                    body.feed(chunk)
+                    if expired():  # only reached through a caller's http_client: attachkit's sockets stop sooner
+                        raise httpx.ReadTimeout("the attempt's deadline passed while the body was arriving")
+                data = body.value()
+            else:  # the common case, without a decoder in the way
+                parts: list[bytes] = []
+                size = 0
+                async for chunk in stream:
+                    size += len(chunk)
+                    if size > self._cap:
+                        raise BodyTooLarge(self._cap)
+                    parts.append(chunk)
+                    if expired():
+                        raise httpx.ReadTimeout("the attempt's deadline passed while the body was arriving")
+                data = b"".join(parts)
         except BodyTooLarge:
             raise self._too_large(request, response) from None
         except (UnsupportedEncoding, TruncatedBody, zlib.error) as exc:
