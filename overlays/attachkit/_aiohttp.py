@@ -16,7 +16,8 @@ responses and exceptions, so each promise of the httpx backend (`attachkit._asyn
   (TLS included), `pool` + `connect` for waiting for a free connection and making it, `read` between two reads.
   aiohttp has no write timeout, so a streamed body that makes no progress for `write` seconds is cancelled here
   (`WriteTimeout`). The attempt as a whole is held to its deadline by the retrying transport, which cancels it
-  (`_reachable` is false for this transport).
+  (`_reachable` is false for this transport); connecting ends just before that deadline, so a connection not
+  made in time is a `ConnectTimeout` (never sent), as on the httpx backend.
 - Bodies. Responses come back undecoded (`auto_decompress=False`), headers as received, chunks as they arrive, so
   attachkit's bounded decoder counts every byte; request streams are streamed with their Content-Length (never
   chunked when a length was declared), a body that yields more or less than it declared is refused (as h11
@@ -50,12 +51,14 @@ from aiohttp.connector import Connection
 from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.tracing import Trace
 
+from attachkit._deadline import remaining
 from attachkit._faces import AsyncBodyStream
 
 # What aiohttp would add on its own; httpx has already set every header the request is to carry.
 _SKIP_AUTO_HEADERS: Final = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
 _LEFT_TO_AIOHTTP: Final = frozenset({b"transfer-encoding"})  # aiohttp frames the body itself
 _HTTP11: Final = b"HTTP/1.1"
+_CONNECT_MARGIN: Final = 0.02  # seconds: connecting ends this long before the attempt's deadline (see `_timeout`)
 
 # aiohttp exceptions newer than the oldest aiohttp the extra allows (3.10) fall back to their base class.
 _DNS_ERROR: Final[type[Exception]] = getattr(aiohttp, "ClientConnectorDNSError", aiohttp.ClientConnectorError)
@@ -322,21 +325,32 @@ class AiohttpNetwork(httpx.AsyncBaseTransport):
         return session
 
     def _timeout(self, request: httpx.Request) -> aiohttp.ClientTimeout:
-        """The request's httpx timeouts as aiohttp's (one object per distinct set, reused)."""
+        """The request's httpx timeouts as aiohttp's, connecting held inside the attempt's deadline.
+
+        The retrying transport cancels an attempt at its deadline and calls that a `ReadTimeout` (the request may
+        have left). A connection still not made then never carried the request, so connecting is given a little
+        less than what is left: it ends first, as the `ConnectTimeout` it is, and is retried like the httpx
+        backend's. Without a deadline (streamed transfers) the objects are reused, one per set of timeouts.
+        """
         given = request.extensions.get("timeout")
         timeout: dict[str, Any] = given if isinstance(given, dict) else {}
         connect, read, pool = timeout.get("connect"), timeout.get("read"), timeout.get("pool")
+        waiting = None if connect is None or pool is None else pool + connect
+        left = remaining()
+        if left is not None:
+            budget = max(left - _CONNECT_MARGIN, 0.001)
+            return aiohttp.ClientTimeout(
+                total=None,
+                connect=budget if waiting is None else min(waiting, budget),
+                sock_connect=budget if connect is None else min(connect, budget),
+                sock_read=read,
+            )
         key = (connect, read, pool)
         found = self._timeouts.get(key)
         if found is None:
             if len(self._timeouts) > 64:
                 self._timeouts.clear()
-            found = aiohttp.ClientTimeout(
-                total=None,
-                connect=None if connect is None or pool is None else pool + connect,
-                sock_connect=connect,
-                sock_read=read,
-            )
+            found = aiohttp.ClientTimeout(total=None, connect=waiting, sock_connect=connect, sock_read=read)
             self._timeouts[key] = found
         return found
 

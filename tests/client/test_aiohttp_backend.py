@@ -17,6 +17,7 @@ holding every promise the httpx backend holds, over real loopback sockets.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import socket
 import sys
@@ -26,7 +27,7 @@ import types
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import aiohttp
 import httpx
@@ -172,8 +173,11 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout)
     ("exc", "before", "after"),
     [
         pytest.param(
-            aiohttp.ClientConnectorError(_KEY, OSError(111, "refused")), httpx.ConnectError, None, id="refused"
-        ),  # type: ignore[arg-type]
+            aiohttp.ClientConnectorError(_KEY, OSError(111, "refused")),  # type: ignore[arg-type]
+            httpx.ConnectError,
+            None,
+            id="refused",
+        ),
         pytest.param(
             aiohttp.ClientConnectorDNSError(_KEY, OSError(-2, "no such name")),  # type: ignore[arg-type]
             httpx.ConnectError,
@@ -220,6 +224,13 @@ def _webex(mock: MockServer, **options: Any) -> AsyncWebexClient:
 
 def _talkdesk(mock: MockServer, **options: Any) -> AsyncTalkdeskClient:
     return AsyncTalkdeskClient(**mock.talkdesk_kwargs(), backend="aiohttp", **options)
+
+
+async def _create(client: AsyncWebexClient) -> str:
+    """A new attachment action's id (the mock always answers with the action)."""
+    action = await client.attachment_actions.create(message_id="m", inputs={})
+    assert action is not None
+    return action.id
 
 
 def _delta(mock: MockServer, operation: str, before: Any) -> tuple[int, int]:
@@ -300,22 +311,69 @@ async def test_a_create_that_never_left_is_retried() -> None:
     assert len(clock.sleeps) == 2  # three attempts
 
 
+@contextlib.contextmanager
+def unanswered_port() -> Iterator[int]:
+    """A loopback port whose connects hang: its listener never accepts and its queue is full, so further SYNs are
+    dropped (Linux). Skips where a connect still completes."""
+    listener = socket.create_server(("127.0.0.1", 0), backlog=0)
+    port = listener.getsockname()[1]
+    fillers = [socket.socket() for _ in range(4)]
+    try:
+        for filler in fillers:
+            filler.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                filler.connect(("127.0.0.1", port))
+        with socket.socket() as probe:
+            probe.settimeout(0.3)
+            try:
+                probe.connect(("127.0.0.1", port))
+            except TimeoutError:
+                yield port
+            else:
+                pytest.skip("connects to a full accept queue complete here")
+    finally:
+        for filler in fillers:
+            filler.close()
+        listener.close()
+
+
+@pytest.mark.parametrize("backend", ["aiohttp", "httpx"])
+async def test_a_create_whose_connection_never_came_is_retried(backend: Literal["aiohttp", "httpx"]) -> None:
+    """A connect still hanging at the attempt's deadline never carried the request: a `ConnectTimeout`, retried even
+    for a create, on both backends (aiohttp's connect ends just before the deadline the retry layer enforces)."""
+    with unanswered_port() as port:
+        clock = FakeClock()
+        client = AsyncWebexClient(
+            access_token="t",
+            base_url=f"http://127.0.0.1:{port}/v1",
+            backend=backend,
+            timeout=0.5,
+            max_retries=1,
+            clock=clock,
+        )
+        async with client:
+            with pytest.raises(errors.APITimeoutError) as caught:
+                await client.attachment_actions.create(message_id="m", inputs={})
+    assert httpx.ConnectTimeout in chain(caught.value)
+    assert len(clock.sleeps) == 1  # two attempts
+
+
 @pytest.mark.parametrize("status", [429, 423, 503])
 async def test_refusals_are_retried_even_for_a_create(mock: MockServer, status: int) -> None:
     mock.faults.add_spec(f"create_attachment_action:{status}:times=1")
     before = mock.state.counts("create_attachment_action")
     clock = FakeClock()
     async with _webex(mock, clock=clock) as client:
-        action = await client.attachment_actions.create(message_id="m", inputs={})
+        action = await _create(client)
     _settle(mock)
-    assert action.id
+    assert action
     assert _delta(mock, "create_attachment_action", before) == (2, 1)
     assert len(clock.sleeps) == 1
 
 
 async def test_a_read_timeout_on_a_create_is_not_retried_and_on_a_get_is(mock: MockServer) -> None:
     async with _webex(mock, clock=FakeClock(), timeout=0.15) as client:
-        created = await client.attachment_actions.create(message_id="m", inputs={})
+        created = await _create(client)
         mock.faults.add_spec("create_attachment_action:latency=0.4:times=1")
         before = mock.state.counts("create_attachment_action")
         with pytest.raises(errors.APITimeoutError):
@@ -324,7 +382,7 @@ async def test_a_read_timeout_on_a_create_is_not_retried_and_on_a_get_is(mock: M
         assert _delta(mock, "create_attachment_action", before) == (1, 1)
         mock.faults.add_spec("get_attachment_action:latency=0.4:times=1")
         before = mock.state.counts("get_attachment_action")
-        assert (await client.attachment_actions.get(created.id)).id == created.id
+        assert (await client.attachment_actions.get(created)).id == created
     _settle(mock)
     assert _delta(mock, "get_attachment_action", before)[0] == 2
 
@@ -333,11 +391,11 @@ async def test_max_retries_counts_every_attempt(mock: MockServer) -> None:
     """aiohttp on its own resends an idempotent request once when the connection drops; attachkit switches that
     off, so `max_retries=0` means one request on the wire, as with the httpx backend."""
     async with _webex(mock, clock=FakeClock(), max_retries=0) as client:
-        created = await client.attachment_actions.create(message_id="m", inputs={})
+        created = await _create(client)
         mock.faults.add_spec("get_attachment_action:drop-after")
         before = mock.state.counts("get_attachment_action")
         with pytest.raises(errors.APIConnectionError):
-            await client.attachment_actions.get(created.id)
+            await client.attachment_actions.get(created)
     mock.faults.clear()
     _settle(mock)
     assert _delta(mock, "get_attachment_action", before)[0] == 1
@@ -685,7 +743,7 @@ def test_one_client_from_two_event_loops(server: MockServer) -> None:
     assert isinstance(network, AiohttpNetwork)
 
     async def create() -> str:
-        return (await client.attachment_actions.create(message_id="m", inputs={})).id
+        return await _create(client)
 
     first = asyncio.run(create())
     session = network._session
@@ -707,9 +765,9 @@ async def test_concurrent_first_calls_share_one_session(mock: MockServer, monkey
         return made[-1]
 
     async with _webex(mock) as client:
-        created = await client.attachment_actions.create(message_id="m", inputs={})
+        created = await _create(client)
     monkeypatch.setattr(aiohttp, "ClientSession", counted)
     async with _webex(mock) as fresh:
-        got = await asyncio.gather(*(fresh.attachment_actions.get(created.id) for _ in range(16)))
-    assert {a.id for a in got} == {created.id}
+        got = await asyncio.gather(*(fresh.attachment_actions.get(created) for _ in range(16)))
+    assert {a.id for a in got} == {created}
     assert len(made) == 1 and made[0].closed
