@@ -145,7 +145,8 @@ _HTTP_DATE_FORMS = ("%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%
 
 
 def _http_date(when: time.struct_time, form: str) -> str:
-    text = time.strftime(form, when)
+    # The year is always four digits in an HTTP-date; glibc's %Y writes year 1 as "1".
+    text = time.strftime(form.replace("%Y", f"{when.tm_year:04d}"), when)
     # asctime-date pads the day with a space, not a zero (strftime's %e is not portable).
     return text[:8] + f"{when.tm_mday:2d}" + text[10:] if form.startswith("%a %b") else text
 
@@ -159,6 +160,9 @@ def _is_http_date(value: str) -> bool:
         except ValueError:
             continue
         if _http_date(when, form) == value:
+            return True
+        # asctime-date's day is `2DIGIT / ( SP DIGIT )` (RFC 9110 5.6.7): a zero-padded day is valid too.
+        if form.startswith("%a %b") and time.strftime(form.replace("%Y", f"{when.tm_year:04d}"), when) == value:
             return True
     return False
 

@@ -107,7 +107,8 @@ def test_attachkit_log_env_turns_logging_on(monkeypatch: pytest.MonkeyPatch) -> 
 def test_reprs_hold_no_secrets() -> None:
     td = talkdesk(FakeAPI())
     wx = webex(FakeAPI())
-    for text in (repr(td), repr(wx), repr(td._session.api.auth), repr(wx._session.api.auth), str(td.__dict__), str(wx.__dict__)):
+    auths = (repr(td._session.api.auth), repr(wx._session.api.auth))
+    for text in (repr(td), repr(wx), *auths, str(td.__dict__), str(wx.__dict__)):
         assert "csecret" not in text and "wx-token" not in text
 
 
