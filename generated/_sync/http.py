@@ -133,15 +133,11 @@ class RetryTransport(httpx.BaseTransport):
             try:
                 seconds = _attempt_seconds(request)
                 with deadline(seconds):
-                    if self._reachable:
+                    # Our own sockets already stop at the deadline; other transports are cancelled at it.
+                    with AttemptTimeout(None if self._reachable else seconds):
                         response = self._inner.handle_request(request)
                         if not streamed:
                             response = self._read_whole(request, response)
-                    else:
-                        with AttemptTimeout(seconds):
-                            response = self._inner.handle_request(request)
-                            if not streamed:
-                                response = self._read_whole(request, response)
             except Exception as exc:
                 decision = attempts.on_exception(exc)
                 if not decision.retry:

@@ -17,6 +17,7 @@ import httpx
 
 from ._clock import Clock, SystemClock
 from ._retry import RetryPolicy
+from ._validation import HEADER_VALUE
 from ._vendors import Vendor
 from ._version import __version__
 from .errors import ValidationError
@@ -146,7 +147,6 @@ RESERVED_HEADERS: Final = {
     "transfer-encoding": "it is the body's",
 }
 _FIELD_NAME: Final = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-_FIELD_VALUE: Final = re.compile(r"(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?")
 
 
 def check_headers(headers: object, field: str) -> tuple[tuple[str, str], ...]:
@@ -162,7 +162,7 @@ def check_headers(headers: object, field: str) -> tuple[tuple[str, str], ...]:
             raise ValidationError(where, "is not a valid HTTP header name")
         if name.lower() in RESERVED_HEADERS:
             raise ValidationError(where, f"cannot be set here: {RESERVED_HEADERS[name.lower()]}")
-        if not isinstance(value, str) or not _FIELD_VALUE.fullmatch(value):
+        if not isinstance(value, str) or not HEADER_VALUE.fullmatch(value):
             raise ValidationError(where, "must be a string of visible ASCII characters")
         pairs.append((name, value))
     return tuple(pairs)

@@ -24,7 +24,7 @@ from .errors import ValidationError
 
 MISSING: Final[Any] = object()
 # An HTTP field value (RFC 9110 field-value, visible ASCII): possibly empty, no leading or trailing white space.
-_HEADER_VALUE: Final = re.compile(r"(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?")
+HEADER_VALUE: Final = re.compile(r"(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?")
 
 _TYPES: Final[dict[str, tuple[type, ...]]] = {
     "string": (str,),
@@ -91,7 +91,7 @@ class Contract:
                     raise ValidationError(field, "is required")
                 continue
             _validate(param["schema"], value, field)
-            if isinstance(value, str) and param["in"] == "header" and not _HEADER_VALUE.fullmatch(value):
+            if isinstance(value, str) and param["in"] == "header" and not HEADER_VALUE.fullmatch(value):
                 raise ValidationError(field, "must be visible ASCII characters (it is sent as an HTTP header)")
             if param["in"] == "path" and value in {".", ".."}:
                 raise ValidationError(field, "cannot be '.' or '..', which address a different path")

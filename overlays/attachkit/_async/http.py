@@ -132,15 +132,11 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             try:
                 seconds = _attempt_seconds(request)
                 with deadline(seconds):
-                    if self._reachable:
+                    # Our own sockets already stop at the deadline; other transports are cancelled at it.
+                    async with AsyncAttemptTimeout(None if self._reachable else seconds):
                         response = await self._inner.handle_async_request(request)
                         if not streamed:
                             response = await self._read_whole(request, response)
-                    else:
-                        async with AsyncAttemptTimeout(seconds):
-                            response = await self._inner.handle_async_request(request)
-                            if not streamed:
-                                response = await self._read_whole(request, response)
             except Exception as exc:
                 decision = attempts.on_exception(exc)
                 if not decision.retry:
