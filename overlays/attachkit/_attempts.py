@@ -19,6 +19,7 @@ import httpx
 from . import _retry
 from ._clock import Clock
 from ._config import check_headers, check_max_retries, check_timeout
+from ._deadline import UPLOAD
 from ._error_mapping import redact_url
 from ._vendors import Vendor
 from .errors import RateLimitError
@@ -33,6 +34,8 @@ class CallOptions:
     timeout: httpx.Timeout | None = None
     max_retries: int | None = None
     extra_headers: tuple[tuple[str, str], ...] = ()
+    # The request streams a file out (a multipart upload): no overall deadline, the answer still read whole.
+    uploads: bool = False
 
 
 _CALL_OPTIONS: contextvars.ContextVar[CallOptions] = contextvars.ContextVar("attachkit_call_options")
@@ -54,14 +57,17 @@ class call_options:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        *,
+        uploads: bool = False,
     ) -> None:
         self._options: CallOptions | None = None
         self._token: contextvars.Token[CallOptions] | None = None
-        if timeout is not None or max_retries is not None or extra_headers:
+        if timeout is not None or max_retries is not None or extra_headers or uploads:
             self._options = CallOptions(
                 timeout=None if timeout is None else check_timeout(timeout),
                 max_retries=None if max_retries is None else check_max_retries(max_retries),
                 extra_headers=check_headers(extra_headers, "extra_headers"),
+                uploads=uploads,
             )
 
     def __enter__(self) -> None:
@@ -96,6 +102,8 @@ class Attempts:
         options = _CALL_OPTIONS.get(_NO_OPTIONS)
         if options.timeout is not None:
             request.extensions = {**request.extensions, "timeout": options.timeout.as_dict()}
+        if options.uploads:
+            request.extensions = {**request.extensions, UPLOAD: True}
         max_retries = policy.max_retries if options.max_retries is None else options.max_retries
         return cls(policy, clock, vendor, request, max_retries)
 

@@ -20,6 +20,10 @@ import httpcore
 STREAMED: Final = "attachkit.streamed"
 """A request extension: the transfer is streamed, so its attempts open no overall deadline."""
 
+UPLOAD: Final = "attachkit.upload"
+"""A request extension: the request streams a file out, so its attempts open no overall deadline; unlike
+`STREAMED`, the answer is still read whole (and capped) within the attempt."""
+
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("attachkit_deadline", default=None)
 _FLOOR: Final = 0.001  # a socket timeout of 0 would mean "non-blocking", not "now"
 

@@ -32,7 +32,7 @@ from attachkit._config import (
     check_timeout,
 )
 from attachkit._cooldown import Cooldown
-from attachkit._deadline import STREAMED, deadline, expired
+from attachkit._deadline import STREAMED, UPLOAD, deadline, expired
 from attachkit._decoding import ACCEPT_ENCODING, BodyTooLarge, CappedBody, TruncatedBody, UnsupportedEncoding
 from attachkit._error_mapping import connection_error, error_from_response, redact_url
 from attachkit._exchange import record
@@ -85,7 +85,7 @@ def _attempt_seconds(request: httpx.Request) -> float | None:
 
     Streamed transfers have none; their per-operation timeouts end a stall without capping a large file.
     """
-    if request.extensions.get(STREAMED):
+    if request.extensions.get(STREAMED) or request.extensions.get(UPLOAD):
         return None
     timeout = request.extensions.get("timeout", {})
     read = timeout.get("read") if isinstance(timeout, dict) else None
