@@ -19,6 +19,8 @@
     │   ├── APITimeoutError           a connect, read, write or pool timeout, or an attempt past `timeout=`
     │   └── ResponseTooLargeError     an answer larger than `max_response_bytes` once decompressed
     ├── ValidationError               (also a ValueError) an argument breaks the spec; nothing was sent
+    ├── WebhookSignatureError         a webhook delivery's `X-Spark-Signature` is missing or does not match
+    ├── WebhookPayloadError           a correctly signed webhook delivery whose body is not the spec's event
     └── PartialSuccessError           a Digital Connect 206 with `strict=True`
 
 An `APIError` carries the vendor's fields (Talkdesk `code`/`message`/`description`/`fields`, Webex
@@ -59,6 +61,8 @@ __all__ = [
     "UnexpectedResponseError",
     "UnsupportedMediaTypeError",
     "ValidationError",
+    "WebhookPayloadError",
+    "WebhookSignatureError",
 ]
 
 
@@ -240,6 +244,34 @@ class ValidationError(AttachkitError, ValueError):
     """
 
     def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")
+
+
+class WebhookSignatureError(AttachkitError):
+    """A webhook delivery's `X-Spark-Signature` header is missing, empty, not a hex HMAC-SHA1, or does not match
+    the body and the secret.
+
+    Whoever sent such a request cannot be told from anyone on the network: answer 401 and do not act on it. The
+    message says which of those it was and never quotes the signature or the secret (both end up in logs).
+    """
+
+
+class WebhookPayloadError(AttachkitError):
+    """A webhook delivery is correctly signed, but its body is not the event the spec describes: not UTF-8, not
+    JSON, or a field of the wrong type or missing (`data.id`, say).
+
+    The signature proves the body came from whoever holds the secret, so this is a broken contract rather than
+    a forgery: log it. Webex counts any answer other than 2xx as a failed delivery, and deactivates a webhook
+    after repeated failures.
+
+    Attributes:
+        reason: what is wrong.
+        field: where, e.g. `data.id`; `body` for the whole of it.
+    """
+
+    def __init__(self, reason: str, *, field: str = "body") -> None:
         self.field = field
         self.reason = reason
         super().__init__(f"{field}: {reason}")
