@@ -9,14 +9,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-SpecName = Literal["talkdesk-attachments", "talkdesk-digital-connect", "webex-attachment-actions"]
-SPEC_NAMES: tuple[SpecName, ...] = ("talkdesk-attachments", "talkdesk-digital-connect", "webex-attachment-actions")
+SpecName = Literal[
+    "talkdesk-attachments",
+    "talkdesk-digital-connect",
+    "webex-attachment-actions",
+    "webex-messages",
+    "webex-webhooks",
+]
+SPEC_NAMES: tuple[SpecName, ...] = (
+    "talkdesk-attachments",
+    "talkdesk-digital-connect",
+    "webex-attachment-actions",
+    "webex-messages",
+    "webex-webhooks",
+)
 
 _HERE = Path(__file__).resolve().parent
 
 
 def spec_dir() -> Path:
-    """The folder that holds the three OpenAPI documents."""
+    """The folder that holds the OpenAPI documents."""
     for candidate in (_HERE / "_openapi", _HERE.parent.parent / "openapi"):
         if (candidate / "webex-attachment-actions.yaml").is_file():
             return candidate
