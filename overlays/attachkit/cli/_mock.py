@@ -165,6 +165,30 @@ def _specs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
 )
 @click.option("--enforce-mime-types", is_flag=True, help="Refuse (403) an upload whose type the link does not allow.")
 @click.option(
+    "--webex-scan-seconds",
+    default=_DEFAULTS.webex_scan_seconds,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="How long a posted Webex file is scanned for malware (its download answers 423 meanwhile).",
+)
+@click.option(
+    "--webhook-failure-limit",
+    default=_DEFAULTS.webhook_failure_limit,
+    show_default=True,
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Consecutive failed deliveries after which a Webex webhook becomes inactive.",
+)
+@click.option(
+    "--webhook-timeout",
+    default=_DEFAULTS.webhook_timeout,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="How long one webhook delivery may take before it counts as failed.",
+)
+@click.option(
     "--storage-dir",
     type=click.Path(file_okay=False, path_type=Path),
     metavar="DIR",
@@ -200,6 +224,9 @@ def mock(
     max_body_bytes: int,
     max_upload_bytes: int,
     enforce_mime_types: bool,
+    webex_scan_seconds: float,
+    webhook_failure_limit: int,
+    webhook_timeout: float,
     storage_dir: Path | None,
     specs: Mapping[str, Path],
     access_log: bool,
@@ -233,6 +260,9 @@ def mock(
         max_body_bytes=max_body_bytes,
         max_upload_bytes=max_upload_bytes,
         enforce_mime_types=enforce_mime_types,
+        webex_scan_seconds=webex_scan_seconds,
+        webhook_failure_limit=webhook_failure_limit,
+        webhook_timeout=webhook_timeout,
         storage_dir=storage_dir,
         specs=specs,
         faults=faults,

@@ -21,6 +21,7 @@ from ._checking import ResponseChecker, ResponseViolation
 from ._clock import Clock
 from ._config import MockConfig, MockOptions, build_config
 from ._contract import Contract
+from ._deliveries import Deliverer
 from ._endpoints import HANDLERS, Endpoints
 from ._faults import STANDARD_STATUSES, FaultRule, Faults, parse_fault
 from ._handlers import Services
@@ -60,7 +61,8 @@ class MockApp:
             self.faults.install(
                 dataclasses.replace(fault, fired=0) if isinstance(fault, FaultRule) else parse_fault(fault)
             )
-        services = Services(self.config, self.state, self.clock, self.blobs, self.contract.operations)
+        self.deliverer = Deliverer(self.config, self.state, self.faults)
+        services = Services(self.config, self.state, self.clock, self.blobs, self.contract.operations, self.deliverer)
         self._checker = ResponseChecker(self.contract, enabled=self.config.validates_responses)
         self._pipeline = Pipeline(self.config, self.state, self.faults, self._checker)
         endpoints = Endpoints(

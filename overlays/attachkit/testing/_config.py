@@ -36,6 +36,14 @@ class MockConfig:
         max_upload_bytes: The largest upload accepted by the storage endpoint (413 above it).
         enforce_mime_types: Refuse (403) an upload whose Content-Type is not among the link's
             ``allowed_mime_types``. Off by default: Talkdesk does not document whether its links enforce them.
+        webex_scan_seconds: How long, in seconds of the mock's clock, a file posted with a Webex message is
+            "being scanned for malware" after it was posted: its download answers 423 with ``Retry-After``
+            meanwhile. 0 (the default) means the scan is over at once.
+        webhook_failure_limit: After this many consecutive failed deliveries (no connection, a timeout or a non-2xx
+            answer) a Webex webhook becomes ``inactive``. Webex documents that it deactivates a webhook after
+            repeated failures but gives no number: 5 is the mock's choice.
+        webhook_timeout: How long, in seconds, one webhook delivery may take (connect to answer) before it counts as
+            failed.
         storage_dir: Where uploaded bytes are kept; ``None`` means a temporary directory removed on close.
         specs: Spec sources by name (``talkdesk-attachments``, ...), overriding the packaged files.
         faults: Fault rules to install at start, as objects or as spec strings (see ``attachkit.testing``).
@@ -55,6 +63,9 @@ class MockConfig:
     max_body_bytes: int = MIB
     max_upload_bytes: int = 1024 * MIB
     enforce_mime_types: bool = False
+    webex_scan_seconds: float = 0.0
+    webhook_failure_limit: int = 5
+    webhook_timeout: float = 10.0
     storage_dir: Path | None = None
     specs: Mapping[str, str | Path] = dataclasses.field(default_factory=dict)
     faults: tuple[str | FaultRule, ...] = ()
@@ -65,6 +76,12 @@ class MockConfig:
         for name in ("token_expires_in", "download_expire_time", "max_body_bytes", "max_upload_bytes"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
+        if not self.webex_scan_seconds >= 0:  # also refuses NaN
+            raise ValueError("webex_scan_seconds cannot be negative")
+        if self.webhook_failure_limit < 1:
+            raise ValueError("webhook_failure_limit must be at least 1")
+        if not self.webhook_timeout > 0:
+            raise ValueError("webhook_timeout must be positive")
 
     @property
     def validates_responses(self) -> bool:
@@ -89,6 +106,9 @@ class ConfigOptions(TypedDict, total=False):
     max_body_bytes: int
     max_upload_bytes: int
     enforce_mime_types: bool
+    webex_scan_seconds: float
+    webhook_failure_limit: int
+    webhook_timeout: float
     storage_dir: Path | None
     specs: Mapping[str, str | Path]
 

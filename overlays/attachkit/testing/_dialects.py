@@ -139,7 +139,7 @@ DOWNLOAD_PREFIX = "/storage/downloads"
 
 VENDORS: tuple[Vendor, ...] = (
     Vendor("talkdesk", TALKDESK_PREFIX, ("talkdesk-attachments", "talkdesk-digital-connect"), TALKDESK),
-    Vendor("webex", WEBEX_PREFIX, ("webex-attachment-actions",), WEBEX),
+    Vendor("webex", WEBEX_PREFIX, ("webex-attachment-actions", "webex-messages", "webex-webhooks"), WEBEX),
 )
 
 # The dialect of a path outside any route (404, 405), by longest prefix.

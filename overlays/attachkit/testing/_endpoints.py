@@ -8,6 +8,7 @@ validate the request against the spec, and run the operation's handler.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
@@ -17,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from . import _attachments, _digital_connect, _webex
+from . import _attachments, _digital_connect, _messages, _webex, _webhooks
 from ._auth import TokenStore, authorize, issue_token
 from ._bodies import declared_length, json_media, parse_json, read_limited, too_large
 from ._checking import Binding
@@ -35,13 +36,21 @@ from ._dialects import (
     Problem,
     dialect_for_path,
 )
+from ._forms import parse_form
 from ._handlers import Call, Handler, Reply, Services
 from ._pipeline import Outcome, Pipeline
 from ._routing import OperationRoute, operation_routes
 from ._state import MockState
 from ._storage import BlobStore
 
-HANDLERS: dict[str, Handler] = {**_attachments.HANDLERS, **_digital_connect.HANDLERS, **_webex.HANDLERS}
+HANDLERS: dict[str, Handler] = {
+    **_attachments.HANDLERS,
+    **_digital_connect.HANDLERS,
+    **_webex.HANDLERS,
+    **_messages.HANDLERS,
+    **_webhooks.HANDLERS,
+}
+FORM_MEDIA = "multipart/form-data"
 
 
 class Endpoints:
@@ -113,7 +122,9 @@ class Endpoints:
                     "Unsupported Media Type",
                     description=f"send {', '.join(sorted(op.body_media_types))}",
                 )
-            read = await read_limited(request, self.config.max_body_bytes)
+            # A multipart body carries a file: it may be as large as an upload, not only as an API body.
+            limit = self.config.max_upload_bytes if media == FORM_MEDIA else self.config.max_body_bytes
+            read = await read_limited(request, limit)
             if isinstance(read, Problem):
                 return read
             raw = read
@@ -130,9 +141,19 @@ class Endpoints:
         )
         if errors:
             return Problem(400, "invalid_request", "Request validation failed", fields=errors)
+        if raw and content_type.split(";")[0].strip().lower() == FORM_MEDIA:
+            form = parse_form(raw, content_type)
+            if isinstance(form, Problem):
+                return form
+            parsed = form
         self.state.mark_processed(op.operation_id)
         base_url = str(request.base_url).rstrip("/")
-        return HANDLERS[op.operation_id](Call(op, parsed, params, request.headers, base_url, self.services))
+        query = dict(request.query_params)
+        call = Call(op, parsed, params, request.headers, base_url, self.services, query)
+        result = HANDLERS[op.operation_id](call)
+        if inspect.isawaitable(result):
+            result = await result
+        return result
 
     async def _token_endpoint(self, request: Request) -> Response:
         async def work(request: Request, tracking: str | None) -> Outcome:

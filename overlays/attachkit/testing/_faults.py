@@ -4,6 +4,15 @@ A rule targets an operation id, one of the non-API endpoints (``token``, ``uploa
 It fires for its next ``times`` matching requests, or with probability ``p`` drawn from its own seeded generator,
 or (with neither) for every matching request. The first rule that fires decides the request's fault; a request gets
 at most one. See the ``attachkit.testing`` docstring for the command-line syntax parsed by :func:`parse_fault`.
+
+The target ``webhook_delivery`` is not a request the mock receives but one it sends: each webhook delivery (one
+event to one webhook) is matched like a request. Its items are ``latency=S`` (the delivery waits S seconds before
+it is sent), ``drop`` (it is never sent, as if lost on the way; ``drop-before`` is the same), ``duplicate`` (it is
+sent twice, the same bytes and signature both times) and ``bad-signature`` (``X-Spark-Signature`` is sent with a
+wrong value; without a secret, with one that no secret gives), with ``times``, ``p`` and ``seed`` as usual. A ``*``
+rule never applies to deliveries, and the delivery items apply to nothing else. Examples:
+``webhook_delivery:duplicate:times=1``, ``webhook_delivery:drop:p=0.5:seed=3``, ``webhook_delivery:latency=0.5``,
+``webhook_delivery:bad-signature``.
 """
 
 from __future__ import annotations
@@ -16,7 +25,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Literal
 
-SPECIAL_TARGETS = ("token", "upload", "download")
+DELIVERY_TARGET = "webhook_delivery"
+SPECIAL_TARGETS = ("token", "upload", "download", DELIVERY_TARGET)
 # Statuses every spec documents on every operation, so a fault with one of them always conforms.
 STANDARD_STATUSES = frozenset({423, 429, 500, 502, 503, 504})
 RetryAfterForm = Literal["seconds", "http-date", "ms", "raw"]
@@ -75,13 +85,23 @@ class FaultRule:
     times: int | None = None
     probability: float | None = None
     seed: int | None = None
+    duplicate: bool = False
+    bad_signature: bool = False
     fired: int = 0
     _rng: random.Random = dataclasses.field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.status is not None and self.drop is not None:
             raise ValueError("a fault either answers a status or drops the connection, not both")
-        if self.status is None and self.drop is None and self.latency <= 0:
+        if self.target == DELIVERY_TARGET:
+            if self.status is not None or self.drop == "after":
+                raise ValueError(f"a {DELIVERY_TARGET} fault is latency, drop, duplicate or bad-signature")
+        elif self.duplicate or self.bad_signature:
+            raise ValueError(f"duplicate and bad-signature only apply to {DELIVERY_TARGET}")
+        if self.duplicate and self.drop is not None:
+            raise ValueError("a delivery is either dropped or duplicated, not both")
+        acts = self.status is not None or self.drop is not None or self.duplicate or self.bad_signature
+        if not acts and self.latency <= 0:
             raise ValueError("a fault needs a status, a drop or some latency")
         if self.status is not None and not 400 <= self.status <= 599:
             raise ValueError("a fault status must be a 4xx or 5xx")
@@ -110,6 +130,32 @@ class FaultRule:
     def exhausted(self) -> bool:
         """True once a ``times`` rule has fired its last time."""
         return self.times is not None and self.fired >= self.times
+
+    def describe(self) -> str:
+        """The rule in the command-line syntax (``webhook_delivery:duplicate:times=1``)."""
+        items: list[str] = [self.target]
+        if self.status is not None:
+            items.append(str(self.status))
+        if self.drop is not None:
+            items.append("drop" if self.target == DELIVERY_TARGET else f"drop-{self.drop}")
+        if self.duplicate:
+            items.append("duplicate")
+        if self.bad_signature:
+            items.append("bad-signature")
+        if self.html:
+            items.append("html")
+        if self.latency > 0:
+            items.append(f"latency={self.latency:g}")
+        if self.times is not None:
+            items.append(f"times={self.times}")
+        if self.probability is not None:
+            items.append(f"p={self.probability:g}")
+        if self.seed is not None:
+            items.append(f"seed={self.seed}")
+        if self.retry_after is not None:
+            key = {"seconds": "retry-after", "http-date": "retry-after-date", "ms": "retry-after-ms"}
+            items.append(f"{key.get(self.retry_after.form, 'retry-after-raw')}={self.retry_after.value}")
+        return ":".join(items)
 
 
 # Decides whether a status is one the target's spec documents (so a fault with it conforms).
@@ -145,8 +191,12 @@ class Faults:
         times: int | None = None,
         probability: float | None = None,
         seed: int | None = None,
+        duplicate: bool = False,
+        bad_signature: bool = False,
     ) -> FaultRule:
         """Add a rule and return it. ``retry_after`` as an int means seconds, as a str a raw header value.
+        ``duplicate`` and ``bad_signature`` are for the ``webhook_delivery`` target (``drop="before"`` there means
+        the delivery is never sent).
 
         Raises ValueError for an unknown target, a status the target's spec does not document, or an HTML
         body where the spec documents only JSON.
@@ -167,6 +217,8 @@ class Faults:
             times=times,
             probability=probability,
             seed=seed,
+            duplicate=duplicate,
+            bad_signature=bad_signature,
         )
         return self.install(rule)
 
@@ -209,7 +261,7 @@ class Faults:
         """The fault for one request to ``target``, if a rule fires for it."""
         with self._lock:
             for rule in self._rules:
-                if rule.target not in ("*", target):
+                if rule.target not in ("*", target) or (rule.target == "*" and target == DELIVERY_TARGET):
                     continue
                 # A "*" status rule only reaches operations that document the status, so it stays in contract.
                 if rule.status is not None and rule.target == "*" and not self._documents_status(target, rule.status):
@@ -254,6 +306,7 @@ def parse_fault(spec: str) -> FaultRule:
     probability: float | None = None
     seed: int | None = None
     retry: RetryAfter | None = None
+    duplicate = bad_signature = False
     while rest:
         item, _, rest = rest.partition(":")
         key, has_value, value = item.partition("=")
@@ -263,8 +316,14 @@ def parse_fault(spec: str) -> FaultRule:
             rest = ""
         elif item.isdigit():
             status = int(item)
-        elif item == "drop-before":
+        elif item in ("drop-before", "drop"):
+            if item == "drop" and target != DELIVERY_TARGET:
+                raise ValueError(f"'drop' applies to {DELIVERY_TARGET}; say drop-before or drop-after in {spec!r}")
             drop = "before"
+        elif item == "duplicate":
+            duplicate = True
+        elif item == "bad-signature":
+            bad_signature = True
         elif item == "drop-after":
             drop = "after"
         elif item == "html":
@@ -295,4 +354,6 @@ def parse_fault(spec: str) -> FaultRule:
         times=times,
         probability=probability,
         seed=seed,
+        duplicate=duplicate,
+        bad_signature=bad_signature,
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from starlette.datastructures import Headers
@@ -18,21 +18,27 @@ from ._dialects import Problem
 from ._state import MockState
 from ._storage import BlobStore
 
+if TYPE_CHECKING:
+    from ._deliveries import Deliverer
+
 
 @dataclasses.dataclass(frozen=True)
 class Services:
-    """What handlers work with: the configuration, the stored state, time, the blob store and the routes."""
+    """What handlers work with: the configuration, the stored state, time, the blob store, the routes and the
+    webhook deliverer."""
 
     config: MockConfig
     state: MockState
     clock: Clock
     blobs: BlobStore
     operations: Mapping[str, Operation]
+    deliverer: Deliverer
 
 
 @dataclasses.dataclass(frozen=True)
 class Call:
-    """One validated request to an operation."""
+    """One validated request to an operation. ``body`` is the parsed JSON, or a ``_forms.Form`` for a
+    ``multipart/form-data`` body; ``query`` holds the query parameters (the last value of a repeated one)."""
 
     operation: Operation
     body: Any
@@ -40,6 +46,7 @@ class Call:
     headers: Headers
     base_url: str
     services: Services
+    query: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def url_for(self, operation_id: str, **params: str) -> str:
         """The absolute URL of another operation on this mock, built from the spec's path template."""
@@ -51,14 +58,20 @@ class Call:
 
 @dataclasses.dataclass(frozen=True)
 class Reply:
-    """A successful answer: status, JSON body (None for an empty body) and extra headers."""
+    """A successful answer: status, JSON body (None for an empty body) and extra headers.
+
+    ``content`` (with ``media_type``) is a body that is not JSON, such as a downloaded file; ``body`` is then None.
+    """
 
     status: int
     body: Mapping[str, Any] | None
     headers: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    content: bytes | None = dataclasses.field(default=None, repr=False)
+    media_type: str | None = None
 
 
-Handler = Callable[[Call], Reply | Problem]
+# A handler answers at once, or (when it has to wait for something, like fetching a file) as a coroutine.
+Handler = Callable[[Call], Reply | Problem | Awaitable[Reply | Problem]]
 
 
 def fingerprint(body: Any) -> str:

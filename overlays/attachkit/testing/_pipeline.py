@@ -110,6 +110,8 @@ class Pipeline:
         media: str | None
         if isinstance(outcome, Problem):
             body, media = dialect.render_problem(outcome, tracking)
+        elif outcome.content is not None:  # a body that is not JSON: a downloaded file
+            body, media = outcome.content, outcome.media_type or "application/octet-stream"
         else:
             try:
                 body = b"" if outcome.body is None else to_json(outcome.body)

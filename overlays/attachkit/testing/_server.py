@@ -20,7 +20,7 @@ from ._config import ConfigOptions, MockConfig, MockOptions
 from ._dialects import TALKDESK_PREFIX, TOKEN_PATH, WEBEX_PREFIX
 from ._faults import FaultRule, Faults
 from ._kwargs import TalkdeskKwargs, WebexKwargs
-from ._state import MockState
+from ._state import Delivery, MockState
 from ._transport import TransportExposingProtocol
 
 STARTUP_TIMEOUT = 30.0
@@ -243,6 +243,30 @@ class MockServer:
     def expire_tokens(self) -> int:
         """Expire every issued Talkdesk access token now; returns how many were valid."""
         return self.app.expire_tokens()
+
+    # Webhook deliveries -------------------------------------------------------------------------------------------
+
+    @property
+    def deliveries(self) -> list[Delivery]:
+        """The webhook deliveries made so far (``mock.state.deliveries``), in the order they finished."""
+        return self.app.state.deliveries
+
+    def wait_for_deliveries(self, count: int, timeout: float = 10.0) -> list[Delivery]:
+        """Wait until at least ``count`` webhook deliveries have finished (made, failed or dropped by a fault)
+        and return them all; TimeoutError after ``timeout`` seconds. Deliveries run in the background, so a test
+        waits with this rather than sleeping::
+
+            http.post(f"{mock.webex_base_url}/messages", json={"roomId": "r", "text": "hi"}, headers=auth)
+            [delivery] = mock.wait_for_deliveries(1)
+        """
+        return self.app.state.wait_for_deliveries(count, timeout)
+
+    def wait_until_idle(self, timeout: float = 10.0) -> list[Delivery]:
+        """Wait until no webhook delivery is in flight and return every delivery made; TimeoutError after
+        ``timeout`` seconds. A delivery is scheduled before the answer that caused it is sent, so after that
+        answer this also shows that a delivery did *not* happen (an inactive webhook, a filter that excluded it).
+        """
+        return self.app.state.wait_until_idle(timeout)
 
     def __repr__(self) -> str:
         where = self._url or "not running"

@@ -15,7 +15,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 UploadState = Literal["pending", "uploading", "uploaded"]
+ScanVerdict = Literal["clean", "infected", "unscannable"]
+WebhookStatus = Literal["active", "inactive"]
 HISTORY_LIMIT = 10_000
+DELIVERY_LIMIT = 10_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,6 +96,94 @@ class Action:
 
 
 @dataclasses.dataclass(frozen=True)
+class WebexMessage:
+    """A Webex message posted to a room (``room_type`` ``group``) or to a person (``direct``).
+
+    ``files`` holds content ids (the API answers them as absolute content URLs); ``attachments`` the cards.
+    """
+
+    id: str
+    room_id: str
+    room_type: Literal["group", "direct"]
+    person_id: str
+    person_email: str
+    created: str
+    text: str | None = None
+    markdown: str | None = None
+    parent_id: str | None = None
+    to_person_id: str | None = None
+    to_person_email: str | None = None
+    files: tuple[str, ...] = ()
+    attachments: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Content:
+    """A file posted with a Webex message: its bytes on disk and the scan's verdict.
+
+    The verdict is revealed once the mock's clock reaches ``scanned_at`` (the post time plus
+    ``webex_scan_seconds``); until then a download answers 423.
+    """
+
+    id: str
+    message_id: str
+    filename: str
+    content_type: str
+    size: int
+    path: Path
+    posted_at: float
+    scanned_at: float
+    verdict: ScanVerdict
+
+
+@dataclasses.dataclass(frozen=True)
+class Webhook:
+    """A registered Webex webhook. ``failures`` counts consecutive failed deliveries (reset by a success)."""
+
+    id: str
+    name: str
+    target_url: str
+    resource: str
+    event: str
+    created: str
+    owned_by: str
+    org_id: str
+    created_by: str
+    app_id: str
+    sequence: int
+    filter: str | None = None
+    secret: str | None = dataclasses.field(default=None, repr=False)
+    status: WebhookStatus = "active"
+    failures: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class Delivery:
+    """One webhook delivery as the mock made it (or, under a ``drop`` fault, did not).
+
+    ``status`` is the receiver's answer (None when there was none: see ``error``). ``ok`` is a 2xx answer.
+    ``signature`` is the ``X-Spark-Signature`` sent (None without a secret), ``body`` the exact bytes posted,
+    ``fault`` the fault rule's text when one fired, ``duplicate`` True for the second copy of a ``duplicate`` fault.
+    """
+
+    webhook_id: str
+    resource: str
+    event: str
+    target_url: str
+    body: bytes = dataclasses.field(repr=False)
+    signature: str | None
+    status: int | None
+    error: str | None
+    fault: str | None = None
+    duplicate: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Whether the receiver answered 2xx."""
+        return self.status is not None and 200 <= self.status < 300
+
+
+@dataclasses.dataclass(frozen=True)
 class Replay:
     """A stored answer to an idempotent request, sent again when its key comes back."""
 
@@ -136,6 +227,10 @@ class Store:
     conversations: dict[str, Conversation] = dataclasses.field(default_factory=dict)
     messages: list[Message] = dataclasses.field(default_factory=list)
     actions: dict[str, Action] = dataclasses.field(default_factory=dict)
+    webex_messages: dict[str, WebexMessage] = dataclasses.field(default_factory=dict)
+    contents: dict[str, Content] = dataclasses.field(default_factory=dict)
+    webhooks: dict[str, Webhook] = dataclasses.field(default_factory=dict)
+    webhook_sequence: int = 0
     replays: dict[tuple[str, ...], Replay] = dataclasses.field(default_factory=dict)
 
 
@@ -154,6 +249,10 @@ class MockState:
         self._faulted: collections.Counter[str] = collections.Counter()
         self._statuses: dict[str, collections.Counter[int]] = collections.defaultdict(collections.Counter)
         self._history: collections.deque[RequestRecord] = collections.deque(maxlen=HISTORY_LIMIT)
+        self._deliveries: collections.deque[Delivery] = collections.deque(maxlen=DELIVERY_LIMIT)
+        self._delivered = 0  # every delivery ever recorded, including those the deque has let go
+        self._in_flight = 0
+        self._changed = threading.Condition(self._lock)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:
@@ -190,6 +289,72 @@ class MockState:
         """Webex attachment actions by id."""
         with self._lock:
             return dict(self._store.actions)
+
+    @property
+    def webex_messages(self) -> dict[str, WebexMessage]:
+        """Webex messages by id."""
+        with self._lock:
+            return dict(self._store.webex_messages)
+
+    @property
+    def contents(self) -> dict[str, Content]:
+        """Files posted with Webex messages, by content id."""
+        with self._lock:
+            return dict(self._store.contents)
+
+    @property
+    def webhooks(self) -> dict[str, Webhook]:
+        """Webex webhooks by id, in the order they were created."""
+        with self._lock:
+            return dict(self._store.webhooks)
+
+    # Webhook deliveries ---------------------------------------------------------------------------------------
+
+    @property
+    def deliveries(self) -> list[Delivery]:
+        """Webhook deliveries made (the last 10,000), in the order they finished."""
+        with self._lock:
+            return list(self._deliveries)
+
+    @property
+    def deliveries_in_flight(self) -> int:
+        """Deliveries scheduled and not finished yet."""
+        with self._lock:
+            return self._in_flight
+
+    def delivery_started(self) -> None:
+        """Count a delivery scheduled (before the API answer that caused it goes out)."""
+        with self._lock:
+            self._in_flight += 1
+
+    def delivery_finished(self, records: list[Delivery]) -> None:
+        """Record how a scheduled delivery ended (none, one or two attempts), and wake whoever waits."""
+        with self._changed:
+            self._deliveries.extend(records)
+            self._delivered += len(records)
+            self._in_flight -= 1
+            self._changed.notify_all()
+
+    def wait_for_deliveries(self, count: int, timeout: float = 10.0) -> list[Delivery]:
+        """Block until at least ``count`` deliveries are recorded, then return them all.
+
+        Raises TimeoutError (saying how many there were) if that does not happen within ``timeout`` seconds.
+        """
+        with self._changed:
+            if not self._changed.wait_for(lambda: self._delivered >= count, timeout):
+                raise TimeoutError(f"expected {count} webhook deliveries, got {self._delivered} in {timeout}s")
+            return list(self._deliveries)
+
+    def wait_until_idle(self, timeout: float = 10.0) -> list[Delivery]:
+        """Block until no delivery is in flight, then return every delivery recorded.
+
+        A delivery is scheduled before the API answer that causes it is sent, so after that answer this waits
+        for it too. Raises TimeoutError if deliveries are still in flight after ``timeout`` seconds.
+        """
+        with self._changed:
+            if not self._changed.wait_for(lambda: self._in_flight == 0, timeout):
+                raise TimeoutError(f"{self._in_flight} webhook deliveries still in flight after {timeout}s")
+            return list(self._deliveries)
 
     # Request accounting -------------------------------------------------------------------------------------
 
@@ -255,5 +420,7 @@ class MockState:
             return (
                 f"MockState(attachments={len(store.attachments)}, conversations={len(store.conversations)}, "
                 f"messages={len(store.messages)}, actions={len(store.actions)}, "
+                f"webex_messages={len(store.webex_messages)}, webhooks={len(store.webhooks)}, "
+                f"deliveries={self._delivered}, "
                 f"requests={sum(self._received.values())})"
             )
