@@ -114,13 +114,15 @@ class Resource(Generic[G]):
         timeout: Timeout,
         max_retries: int | None,
         extra_headers: Mapping[str, str] | None = None,
+        uploads: bool = False,
     ) -> Answer[T]:
         """Make one call into the generated code for `operation`, with per-call options.
 
+        `uploads`: the request streams a file out, so no overall deadline bounds its attempts (see `_deadline`).
         A failure of the generated parser on a received response becomes `UnexpectedResponseError` with the
         real response; any failure before a response arrived is not the server's and surfaces as itself.
         """
-        with call_options(timeout, max_retries, extra_headers), exchange(operation) as seen:
+        with call_options(timeout, max_retries, extra_headers, uploads=uploads), exchange(operation) as seen:
             try:
                 detailed = send()
             except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:

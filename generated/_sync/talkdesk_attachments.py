@@ -7,12 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import httpx
 from attachkit._attempts import call_options
 from attachkit._config import Timeout, check_storage_url
-from attachkit._deadline import STREAMED
-from attachkit._error_mapping import connection_error
 from attachkit._generated._sync.base import Resource
+from attachkit._generated._sync.downloads import receive
 from attachkit._generated._sync.raw import wrap
 from attachkit._generated.talkdesk_attachments import AuthenticatedClient
 from attachkit._generated.talkdesk_attachments.api.attachments import (
@@ -26,7 +24,6 @@ from attachkit._streams import Destination, FileSource, Progress, Sink, open_sou
 from attachkit.talkdesk._attachments import (
     PACKAGE,
     check_id,
-    content_length,
     create_body,
     put_request,
     upload_link_body,
@@ -184,19 +181,9 @@ class Attachments(Resource[AuthenticatedClient]):
         link = self.download_link(attachment_id, timeout=timeout, max_retries=max_retries, extra_headers=extra_headers)
         url = check_storage_url(link.url, "download_link.url", self._session.settings)
         sink = Sink(destination)
-        written = 0
         try:
             with call_options(timeout, max_retries):
-                with self._session.storage.stream("GET", url, extensions={STREAMED: True}) as response:
-                    total = content_length(response)
-                    try:
-                        for chunk in response.iter_bytes():
-                            sink.file.write(chunk)
-                            written += len(chunk)
-                            if progress is not None:
-                                progress(written, total)
-                    except httpx.TransportError as exc:
-                        raise connection_error(exc, response.request) from exc
+                written = receive(self._session.storage, url, sink, progress)
             sink.finish()
         except BaseException:
             sink.abort()

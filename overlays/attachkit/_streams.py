@@ -123,7 +123,7 @@ def open_source(file: Any, *, name: str | None, content_type: str | None, progre
         if not path.is_file():
             raise ValidationError("file", f"{str(path)!r} is not a readable file")
         body = UploadBody(path=path, size=path.stat().st_size, progress=progress)
-        return Source(body, name or path.name, content_type or _guess(path.name), nothing)
+        return Source(body, name or path.name, content_type or guess_type(path.name), nothing)
     if isinstance(file, bytes | bytearray | memoryview):
         data = bytes(file)
         return Source(
@@ -132,8 +132,8 @@ def open_source(file: Any, *, name: str | None, content_type: str | None, progre
     if hasattr(file, "read"):
         if isinstance(file, io.TextIOBase) or "b" not in getattr(file, "mode", "b"):
             raise ValidationError("file", "must be opened in binary mode ('rb')")
-        guessed = name or _file_name(file)
-        if _seekable(file):
+        guessed = name or file_name(file)
+        if seekable(file):
             start = file.tell()
             size = file.seek(0, os.SEEK_END) - start
             file.seek(start)
@@ -153,25 +153,34 @@ def open_source(file: Any, *, name: str | None, content_type: str | None, progre
     raise ValidationError("file", f"must be a path, bytes or a binary file object, not {type(file).__name__}")
 
 
-def _seekable(file: Any) -> bool:
+def content_length(response: httpx.Response) -> int | None:
+    """The response's declared length, when it declared a sane one."""
+    value = response.headers.get("content-length", "")
+    return int(value) if value.isdigit() else None
+
+
+def seekable(file: Any) -> bool:
+    """Whether a file object can seek (and so be measured and sent again)."""
     try:
         return bool(file.seekable())
     except (AttributeError, OSError, ValueError):
         return False
 
 
-def _file_name(file: Any) -> str | None:
+def file_name(file: Any) -> str | None:
+    """The base name of the file a file object was opened from, when it has a real one."""
     name = getattr(file, "name", None)
     return os.path.basename(name) if isinstance(name, str) and name and not name.startswith("<") else None
 
 
-def _guess(name: str | None) -> str:
+def guess_type(name: str | None) -> str:
+    """The media type a file name suggests, else `application/octet-stream`."""
     guessed = mimetypes.guess_type(name)[0] if name else None
     return guessed or "application/octet-stream"
 
 
 def _type(content_type: str | None, name: str | None) -> str:
-    return content_type or _guess(name)
+    return content_type or guess_type(name)
 
 
 class Sink:

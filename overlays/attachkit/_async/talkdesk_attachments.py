@@ -5,14 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import httpx
-
 from attachkit._async.base import AsyncResource
+from attachkit._async.downloads import receive
 from attachkit._async.raw import wrap
 from attachkit._attempts import call_options
 from attachkit._config import Timeout, check_storage_url
-from attachkit._deadline import STREAMED
-from attachkit._error_mapping import connection_error
 from attachkit._generated.talkdesk_attachments import AuthenticatedClient
 from attachkit._generated.talkdesk_attachments.api.attachments import (
     create_attachment,
@@ -25,7 +22,6 @@ from attachkit._streams import Destination, FileSource, Progress, Sink, open_sou
 from attachkit.talkdesk._attachments import (
     PACKAGE,
     check_id,
-    content_length,
     create_body,
     put_request,
     upload_link_body,
@@ -185,19 +181,9 @@ class AsyncAttachments(AsyncResource[AuthenticatedClient]):
         )
         url = check_storage_url(link.url, "download_link.url", self._session.settings)
         sink = Sink(destination)
-        written = 0
         try:
             with call_options(timeout, max_retries):
-                async with self._session.storage.stream("GET", url, extensions={STREAMED: True}) as response:
-                    total = content_length(response)
-                    try:
-                        async for chunk in response.aiter_bytes():
-                            sink.file.write(chunk)
-                            written += len(chunk)
-                            if progress is not None:
-                                progress(written, total)
-                    except httpx.TransportError as exc:
-                        raise connection_error(exc, response.request) from exc
+                written = await receive(self._session.storage, url, sink, progress)
             sink.finish()
         except BaseException:
             sink.abort()

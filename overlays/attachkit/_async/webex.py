@@ -1,4 +1,4 @@
-"""`AsyncWebexClient`: configuration, auth, and the attachment-actions resource."""
+"""`AsyncWebexClient`: configuration, auth, and the resources of the card loop."""
 
 from __future__ import annotations
 
@@ -9,15 +9,24 @@ import httpx
 from attachkit._async.base import AsyncClientBase
 from attachkit._async.http import AsyncSession, connect
 from attachkit._async.webex_attachment_actions import AsyncAttachmentActions, AsyncAttachmentActionsWithRawResponse
+from attachkit._async.webex_messages import (
+    AsyncContents,
+    AsyncContentsWithRawResponse,
+    AsyncMessages,
+    AsyncMessagesWithRawResponse,
+)
+from attachkit._async.webex_webhooks import AsyncWebhooks, AsyncWebhooksWithRawResponse
 from attachkit._clock import Clock
 from attachkit._config import Backend, Timeout
 from attachkit._generated.webex_attachment_actions import AuthenticatedClient as ActionsAPI
+from attachkit._generated.webex_messages import AuthenticatedClient as MessagesAPI
+from attachkit._generated.webex_webhooks import AuthenticatedClient as WebhooksAPI
 from attachkit._retry import RetryPolicy
 from attachkit.webex._configure import configure
 
 
 class AsyncWebexClient(AsyncClientBase):
-    """A client for Webex attachment actions (Adaptive Card submissions).
+    """A client for the Webex card loop: messages with cards and files, webhooks, file downloads, card submissions.
 
     Args:
         access_token: a bot, integration or personal access token; default `WEBEX_ACCESS_TOKEN`.
@@ -65,14 +74,37 @@ class AsyncWebexClient(AsyncClientBase):
 
     def _bind(self, session: AsyncSession) -> None:
         self._session = session
+        # The generated clients only carry the base URL; the session's httpx client sends (auth, retries, errors).
+        base_url = session.settings.base_url
         self._attachment_actions = AsyncAttachmentActions(
-            session, ActionsAPI(base_url=session.settings.base_url, token="").set_async_httpx_client(session.api)
+            session, ActionsAPI(base_url=base_url, token="").set_async_httpx_client(session.api)
+        )
+        messages_api = MessagesAPI(base_url=base_url, token="").set_async_httpx_client(session.api)
+        self._messages = AsyncMessages(session, messages_api)
+        self._contents = AsyncContents(session, messages_api)
+        self._webhooks = AsyncWebhooks(
+            session, WebhooksAPI(base_url=base_url, token="").set_async_httpx_client(session.api)
         )
 
     @property
     def attachment_actions(self) -> AsyncAttachmentActions:
         """`AsyncAttachmentActions`: submit an Adaptive Card action, and read one back."""
         return self._attachment_actions
+
+    @property
+    def messages(self) -> AsyncMessages:
+        """`AsyncMessages`: post a card or a file to a room or a person, read a message, delete one."""
+        return self._messages
+
+    @property
+    def contents(self) -> AsyncContents:
+        """`AsyncContents`: download a message's file, through Webex's malware scan."""
+        return self._contents
+
+    @property
+    def webhooks(self) -> AsyncWebhooks:
+        """`AsyncWebhooks`: register where Webex sends events, and keep it registered (`ensure`)."""
+        return self._webhooks
 
     @property
     def with_raw_response(self) -> AsyncWebexClientWithRawResponse:
@@ -88,3 +120,6 @@ class AsyncWebexClientWithRawResponse:
 
     def __init__(self, client: AsyncWebexClient) -> None:
         self.attachment_actions = AsyncAttachmentActionsWithRawResponse(client.attachment_actions)
+        self.messages = AsyncMessagesWithRawResponse(client.messages)
+        self.contents = AsyncContentsWithRawResponse(client.contents)
+        self.webhooks = AsyncWebhooksWithRawResponse(client.webhooks)

@@ -72,12 +72,6 @@ def put_request(
     return request
 
 
-def content_length(response: httpx.Response) -> int | None:
-    """The response's declared length, when it declared a sane one."""
-    value = response.headers.get("content-length", "")
-    return int(value) if value.isdigit() else None
-
-
 def upload_name(source: Source) -> str:
     """The name an uploaded file gets; bytes and anonymous file objects need one given."""
     if source.name is None:
