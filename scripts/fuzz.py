@@ -1,7 +1,7 @@
 """Fuzz the specs over HTTP with the `schemathesis run` CLI. What `make fuzz` and `make fuzz-long` run.
 
 Targets:
-- default: starts the local mock (`attachkit.testing.MockServer`, loopback TCP) and fuzzes all three specs with
+- default: starts the local mock (`attachkit.testing.MockServer`, loopback TCP) and fuzzes every spec with
   every phase (examples, coverage, fuzzing, stateful) and every check.
 - `--base-url URL` alone: a mock already running there (`make mock`), with its local credentials.
 - `--target talkdesk --base-url https://api.talkdeskapp.com`: the real Talkdesk Attachments and Digital Connect
@@ -38,7 +38,7 @@ REPO = Path(__file__).resolve().parent.parent
 REPORTS = REPO / "build" / "fuzz"
 SPECS = {
     "talkdesk": ("talkdesk-attachments", "talkdesk-digital-connect"),
-    "webex": ("webex-attachment-actions",),
+    "webex": ("webex-attachment-actions", "webex-messages", "webex-webhooks"),
 }
 ALL_PHASES = "examples,coverage,fuzzing,stateful"
 BOUNDED_PHASES = "examples,coverage"  # a fixed number of requests, whatever --max-examples says
@@ -107,7 +107,7 @@ def is_loopback(url: str) -> bool:
 
 
 def mock_runs(root: str, credentials: dict[str, str]) -> list[Run]:
-    """The three specs against a mock whose root is `root` (Talkdesk under /talkdesk, Webex under /webex/v1)."""
+    """Every spec against a mock whose root is `root` (Talkdesk under /talkdesk, Webex under /webex/v1)."""
     talkdesk_env = {
         "TALKDESK_TOKEN_URL": f"{root}/talkdesk/oauth/token",
         "TALKDESK_CLIENT_ID": credentials["client_id"],
@@ -118,6 +118,8 @@ def mock_runs(root: str, credentials: dict[str, str]) -> list[Run]:
         Run("talkdesk-attachments", f"{root}/talkdesk", talkdesk_env),
         Run("talkdesk-digital-connect", f"{root}/talkdesk", talkdesk_env),
         Run("webex-attachment-actions", f"{root}/webex/v1", webex_env),
+        Run("webex-messages", f"{root}/webex/v1", webex_env),
+        Run("webex-webhooks", f"{root}/webex/v1", webex_env),
     ]
 
 

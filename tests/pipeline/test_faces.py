@@ -100,6 +100,12 @@ def test_the_wheel_carries_the_generated_code_under_attachkit_only(tmp_path: Pat
         "attachkit/_generated/_sync/talkdesk.py",
         "attachkit/_generated/talkdesk_attachments/openapi.json",
         "attachkit/_openapi/webex-attachment-actions.yaml",
+        "attachkit/_openapi/webex-messages.yaml",
+        "attachkit/_openapi/webex-webhooks.yaml",
+        "attachkit/_generated/webex_messages/openapi.json",
+        "attachkit/_generated/webex_messages/api/contents/get_content.py",
+        "attachkit/_generated/webex_webhooks/openapi.json",
+        "attachkit/_generated/webex_webhooks/models/webhook_event.py",
         "attachkit/_async/talkdesk.py",
         "attachkit/py.typed",
     ):

@@ -1,9 +1,11 @@
-"""generated/ is exactly what `make regenerate` writes, and the package reaches all three clients."""
+"""generated/ is exactly what `make regenerate` writes, and the package reaches every generated client."""
 
 from __future__ import annotations
 
 import ast
 import importlib
+import inspect
+import io
 import itertools
 import re
 import subprocess
@@ -13,6 +15,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import httpx
 import pytest
 
 from scripts import regenerate
@@ -49,12 +52,15 @@ def test_generated_clients_have_no_runtime_timeout_default() -> None:
     assert Client(base_url="http://127.0.0.1")._timeout is None
 
 
-def test_import_attachkit_reaches_all_three_generated_clients() -> None:
+def test_import_attachkit_reaches_every_generated_client() -> None:
     code = (
         "import attachkit;"
         "from attachkit._generated.talkdesk_attachments.api.attachments import create_attachment;"
         "from attachkit._generated.talkdesk_digital_connect.api.conversations import send_message;"
         "from attachkit._generated.webex_attachment_actions.api.attachment_actions import create_attachment_action;"
+        "from attachkit._generated.webex_messages.api.messages import create_message, delete_message, get_message;"
+        "from attachkit._generated.webex_messages.api.contents import get_content;"
+        "from attachkit._generated.webex_webhooks.api.webhooks import create_webhook, list_webhooks, update_webhook;"
         "print(attachkit.__version__)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd="/")
@@ -64,10 +70,23 @@ def test_import_attachkit_reaches_all_three_generated_clients() -> None:
 
 # -- one Unset, exported once ------------------------------------------------------------------------------
 
-GENERATED_PACKAGES = ("talkdesk_attachments", "talkdesk_digital_connect", "webex_attachment_actions")
+GENERATED_PACKAGES = (
+    "talkdesk_attachments",
+    "talkdesk_digital_connect",
+    "webex_attachment_actions",
+    "webex_messages",
+    "webex_webhooks",
+)
 
 
-def test_the_three_packages_share_one_unset_exported_from_attachkit_types() -> None:
+def test_the_generated_packages_are_one_per_spec() -> None:
+    assert tuple(name.replace("-", "_") for name in specs.ALL) == GENERATED_PACKAGES
+    assert sorted(p.name for p in (ROOT / "generated").iterdir() if (p / "openapi.json").is_file()) == sorted(
+        GENERATED_PACKAGES
+    )
+
+
+def test_the_packages_share_one_unset_exported_from_attachkit_types() -> None:
     import attachkit.types
 
     for package in GENERATED_PACKAGES:
@@ -145,6 +164,8 @@ def _module_name(schema_name: str) -> str:
 def test_free_form_objects_are_plain_dicts() -> None:
     from attachkit._generated.talkdesk_attachments.models import Attachment
     from attachkit._generated.webex_attachment_actions.models import AttachmentActivity, SubmitCardAction
+    from attachkit._generated.webex_messages.models import CardAttachment
+    from attachkit._generated.webex_webhooks.models import WebhookEvent
 
     body = {"id": "a", "type": "submit", "messageId": "m", "inputs": {"Name": "Ada", "Count": 3, "On": True}}
     action = AttachmentActivity.from_dict(body)
@@ -155,23 +176,39 @@ def test_free_form_objects_are_plain_dicts() -> None:
     assert request.to_dict() == {"type": "submit", "messageId": "m", "inputs": {"Name": "Ada"}}
     attachment = Attachment.from_dict({"id": "a", "name": "n", "state": "s", "metadata": {"flow_id": "F"}})
     assert type(attachment.metadata) is dict and attachment.metadata["flow_id"] == "F"
+    card = {"type": "AdaptiveCard", "version": "1.3", "body": [{"type": "Input.Text", "id": "Name"}]}
+    wire = {"contentType": "application/vnd.microsoft.card.adaptive", "content": card}
+    attached = CardAttachment.from_dict(wire)
+    assert type(attached.content) is dict and attached.content == card and attached.to_dict() == wire
+    # An event's data is open: fields beyond the documented ones are kept, not dropped.
+    event = {"id": "w", "resource": "messages", "event": "created", "data": {"id": "m", "files": ["u"]}}
+    assert WebhookEvent.from_dict(event).to_dict() == event
 
 
 def test_the_fields_a_workflow_needs_are_typed_as_present() -> None:
     """The ids a workflow goes on with are plain `str` (no Unset) where the sources allow it; see the specs."""
     from attachkit._generated.talkdesk_attachments.models import Attachment, DownloadLink, UploadLink
     from attachkit._generated.webex_attachment_actions.models import AttachmentActivity
+    from attachkit._generated.webex_messages.models import CardAttachment, Message
+    from attachkit._generated.webex_webhooks.models import Webhook, WebhookCollection, WebhookEvent, WebhookEventData
 
     def hints_of(cls: type) -> dict[str, Any]:
         # Model-typed fields are imported under TYPE_CHECKING only; the package's models module names them all.
         return typing.get_type_hints(cls, localns=vars(sys.modules[cls.__module__.rsplit(".", 1)[0]]))
 
-    hints = {cls: hints_of(cls) for cls in (Attachment, UploadLink, DownloadLink, AttachmentActivity)}
+    classes = (Attachment, UploadLink, DownloadLink, AttachmentActivity, Message, CardAttachment, Webhook)
+    hints = {cls: hints_of(cls) for cls in (*classes, WebhookCollection, WebhookEvent, WebhookEventData)}
     assert hints[Attachment]["id"] is str
     assert hints[UploadLink]["url"] is str and hints[UploadLink]["request_id"] is str
     assert hints[DownloadLink]["url"] is str
     assert hints[AttachmentActivity]["id"] is str and hints[AttachmentActivity]["message_id"] is str
     assert hints[AttachmentActivity]["inputs"] == dict[str, Any]
+    assert hints[Message]["id"] is str and hints[Webhook]["id"] is str
+    assert hints[CardAttachment]["content"] == dict[str, Any]
+    assert hints[WebhookCollection]["items"] == list[Webhook]
+    assert hints[WebhookEvent]["id"] is str and hints[WebhookEvent]["data"] is WebhookEventData
+    assert hints[WebhookEvent]["resource"] is str and hints[WebhookEvent]["event"] is str
+    assert hints[WebhookEventData]["id"] is str
 
 
 def test_the_templates_are_for_the_pinned_generator() -> None:
@@ -181,3 +218,29 @@ def test_the_templates_are_for_the_pinned_generator() -> None:
     assert version("openapi-python-client") == "0.29.1"
     readme = (ROOT / "openapi" / "templates" / "README.md").read_text()
     assert "openapi-python-client **0.29.1**" in readme
+
+
+# -- the two request bodies of create_message (see openapi/templates/README.md) -----------------------------
+
+
+def test_create_message_takes_a_json_or_a_multipart_body_and_requires_one() -> None:
+    from attachkit._generated.webex_messages.api.messages import create_message
+    from attachkit._generated.webex_messages.models import MessageCreate, MessageCreateMultipart
+    from attachkit._generated.webex_messages.types import File
+
+    for function in (create_message.asyncio_detailed, create_message.sync_detailed):
+        body = inspect.signature(function).parameters["body"]
+        assert body.default is inspect.Parameter.empty
+        assert body.annotation in ("MessageCreate | MessageCreateMultipart", MessageCreate | MessageCreateMultipart)
+
+    kwargs = create_message._get_kwargs(body=MessageCreate(room_id="r", text="hi"))
+    assert kwargs["json"] == {"roomId": "r", "text": "hi"}
+
+    upload = File(payload=io.BytesIO(b"--+++ not a boundary"), file_name="a.txt", mime_type="text/plain")
+    kwargs = create_message._get_kwargs(body=MessageCreateMultipart(room_id="r", files=upload))
+    assert "Content-Type" not in kwargs["headers"]  # httpx writes it, with a random boundary
+    request = httpx.Request(kwargs.pop("method"), "https://webexapis.com/v1" + kwargs.pop("url"), **kwargs)
+    content_type = request.headers["Content-Type"]
+    assert content_type.startswith("multipart/form-data; boundary=") and not content_type.endswith("=+++")
+    sent = request.read()
+    assert b'name="files"; filename="a.txt"' in sent and b"--+++ not a boundary" in sent

@@ -14,6 +14,7 @@ from tests import specs
 DATA = Path(__file__).parent.parent / "data"
 SEEDS = json.loads((DATA / "seed_examples.json").read_text())
 PUBLISHED = json.loads((DATA / "webex-published-excerpt.json").read_text())
+CARD = {"contentType": "application/vnd.microsoft.card.adaptive", "content": {"type": "AdaptiveCard", "version": "1.3"}}
 
 
 @pytest.mark.parametrize("name", specs.ALL)
@@ -132,6 +133,23 @@ def test_published_webex_schemas_accept_what_ours_accepts_for_their_examples() -
         ("talkdesk-attachments", "Error", {"code": "c", "message": "m", "fields": [{"name": "n"}]}),
         ("webex-attachment-actions", "SubmitCardAction", {"type": "cancel", "messageId": "m", "inputs": {}}),
         ("webex-attachment-actions", "SubmitCardAction", {"type": "submit", "messageId": "m"}),
+        ("webex-messages", "MessageCreate", {"roomId": "r", "files": ["https://a", "https://b"]}),
+        ("webex-messages", "MessageCreate", {"roomId": "r", "attachments": [CARD, CARD]}),
+        ("webex-messages", "MessageCreate", {"roomId": "r", "attachments": [{"content": {}}]}),
+        ("webex-messages", "CardAttachment", {"contentType": "application/json", "content": {}}),
+        ("webex-messages", "CardAttachment", {"contentType": "application/vnd.microsoft.card.adaptive"}),
+        ("webex-messages", "CardAttachment", {"contentType": "application/vnd.microsoft.card.adaptive", "content": []}),
+        ("webex-messages", "Message", {"roomId": "r", "text": "no id"}),
+        ("webex-webhooks", "WebhookCreate", {"name": "n", "targetUrl": "u", "resource": "messages"}),
+        ("webex-webhooks", "WebhookCreate", {"name": "n", "targetUrl": "u", "resource": "cards", "event": "created"}),
+        ("webex-webhooks", "WebhookCreate", {"name": "n", "targetUrl": "u", "resource": "messages", "event": "sent"}),
+        ("webex-webhooks", "WebhookUpdate", {"name": "n"}),
+        ("webex-webhooks", "WebhookUpdate", {"name": "n", "targetUrl": "u", "status": "inactive"}),
+        ("webex-webhooks", "Webhook", {"name": "n"}),
+        ("webex-webhooks", "WebhookCollection", {}),
+        ("webex-webhooks", "WebhookEvent", {"id": "w", "resource": "messages", "event": "created"}),
+        ("webex-webhooks", "WebhookEvent", {"id": "w", "resource": "messages", "event": "created", "data": {}}),
+        ("webex-webhooks", "WebhookEvent", {"resource": "messages", "event": "created", "data": {"id": "m"}}),
     ],
 )
 def test_documented_constraints_reject(name: str, schema_name: str, bad: dict[str, Any]) -> None:
@@ -153,6 +171,15 @@ def test_links_wire_the_workflows() -> None:
     assert link_targets("talkdesk-digital-connect", "start_conversation", "201") == {"send_message"}
     for status in ("200", "201", "202"):
         assert link_targets("webex-attachment-actions", "create_attachment_action", status) == {"get_attachment_action"}
+    assert link_targets("webex-messages", "create_message", "200") == {"get_message", "delete_message"}
+    assert link_targets("webex-messages", "get_message", "200") == {"delete_message"}
+    assert link_targets("webex-webhooks", "create_webhook", "200") == {
+        "get_webhook",
+        "update_webhook",
+        "delete_webhook",
+    }
+    assert link_targets("webex-webhooks", "get_webhook", "200") == {"update_webhook", "delete_webhook"}
+    assert link_targets("webex-webhooks", "update_webhook", "200") == {"get_webhook", "delete_webhook"}
 
 
 @pytest.mark.parametrize("name", ["talkdesk-attachments", "talkdesk-digital-connect"])
@@ -198,6 +225,23 @@ def test_retry_after_documented_on_423_429_503() -> None:
             "AttachmentActivity",
             {"id": "a", "type": "submit", "messageId": "m", "inputs": {}},
         ),
+        # No field of a new message is required, as published: the one-destination and some-content rules, and the
+        # 7,439-byte limit (bytes, not the characters maxLength counts), are checked by attachkit before sending.
+        ("webex-messages", "MessageCreate", {}),
+        ("webex-messages", "MessageCreate", {"roomId": "r", "toPersonEmail": "p@example.com"}),
+        ("webex-messages", "MessageCreate", {"roomId": "r", "text": "é" * 7439, "markdown": "x" * 8000}),
+        ("webex-messages", "MessageCreateMultipart", {}),
+        # A card is Microsoft's schema, any JSON object.
+        ("webex-messages", "AdaptiveCard", {"type": "AdaptiveCard", "version": "1.6", "body": [{"x": None}], "n": 1}),
+        # Answers and events: open strings (x-known-values), and any extra field of an event's data.
+        ("webex-messages", "Message", {"id": "m", "roomType": "team", "files": ["https://x/contents/c"]}),
+        ("webex-webhooks", "Webhook", {"id": "w", "resource": "videoMeshAlerts", "event": "x", "status": "paused"}),
+        (
+            "webex-webhooks",
+            "WebhookEvent",
+            {"id": "w", "resource": "newThing", "event": "created", "data": {"id": "a", "anything": [1]}},
+        ),
+        ("webex-webhooks", "WebhookCreate", {"name": "", "targetUrl": "", "resource": "messages", "event": "created"}),
     ],
 )
 def test_what_no_source_constrains_stays_open(name: str, schema_name: str, good: dict[str, Any]) -> None:
@@ -230,6 +274,8 @@ SEED_000 = "seed 000 (Create an attachment): its table marks these required"
 SEED_001 = "seed 001 (Send a message): its table states the bound"
 SEED_004 = "seed 004 (Create an Attachment Action): the page marks these required / lists this enum"
 EMPTY_PATH = "an empty path segment addresses another path"
+PUBLISHED_SPEC = "Webex's published spec (webex-messaging.json) marks these required / lists this enum"
+GUIDES = "Webex's guides (reference facts: webex-card-loop-facts.md)"
 CONSTRAINTS: dict[tuple[str, str, str], tuple[Any, str]] = {
     ("talkdesk-attachments", "POST /attachments/2023-03 body", "required"): (True, "the page documents a body"),
     ("talkdesk-attachments", "parameters/AttachmentId", "minLength"): (1, EMPTY_PATH),
@@ -274,6 +320,104 @@ CONSTRAINTS: dict[tuple[str, str, str], tuple[Any, str]] = {
     ("webex-attachment-actions", "schemas/AttachmentActivity", "required"): (
         ["id", "type", "messageId", "inputs"],
         "the workflow needs them and every documented example carries them (published: type, messageId)",
+    ),
+    ("webex-messages", "POST /messages body", "required"): (True, "a message without a body names no room"),
+    ("webex-messages", "parameters/MessageId", "minLength"): (1, EMPTY_PATH),
+    ("webex-messages", "GET /contents/{contentId} contentId", "minLength"): (1, EMPTY_PATH),
+    ("webex-messages", "GET /contents/{contentId} allow", "enum"): (
+        ["unscannable"],
+        GUIDES + ": `?allow=unscannable` forces the download of an unscannable file",
+    ),
+    ("webex-messages", "schemas/MessageCreate.files", "maxItems"): (1, "published: only one file per message"),
+    ("webex-messages", "schemas/MessageCreate.attachments", "maxItems"): (1, "published: only one card per message"),
+    ("webex-messages", "schemas/MessageCreateMultipart.files", "format"): (
+        "binary",
+        GUIDES + ": a local file is the `files` part of a multipart/form-data request",
+    ),
+    ("webex-messages", "schemas/CardAttachment", "required"): (
+        ["contentType", "content"],
+        "a card attachment is both (the Cards guide and every card example of the published spec)",
+    ),
+    ("webex-messages", "schemas/CardAttachment.contentType", "enum"): (
+        ["application/vnd.microsoft.card.adaptive"],
+        "Adaptive Cards are the only attachments Webex documents",
+    ),
+    ("webex-messages", "schemas/Message", "required"): (
+        ["id"],
+        "every documented example carries it and every next step needs it (published: none)",
+    ),
+    ("webex-webhooks", "POST /webhooks body", "required"): (True, "its fields are required"),
+    ("webex-webhooks", "PUT /webhooks/{webhookId} body", "required"): (True, "its fields are required"),
+    ("webex-webhooks", "parameters/WebhookId", "minLength"): (1, EMPTY_PATH),
+    ("webex-webhooks", "GET /webhooks max", "minimum"): (
+        1,
+        "a count of webhooks per page; a page of none could not advance (published: a `number`, no bound)",
+    ),
+    ("webex-webhooks", "parameters/SparkSignature", "pattern"): (
+        "^[0-9a-f]{40}$",
+        GUIDES + ": the lowercase hex HMAC-SHA1 of the raw body (SHA-1: 20 bytes, 40 hex digits)",
+    ),
+    ("webex-webhooks", "schemas/WebhookCreate", "required"): (
+        ["name", "targetUrl", "resource", "event"],
+        PUBLISHED_SPEC,
+    ),
+    ("webex-webhooks", "schemas/WebhookCreate.resource", "enum"): (
+        [
+            "attachmentActions",
+            "dataSources",
+            "memberships",
+            "messages",
+            "rooms",
+            "meetings",
+            "recordings",
+            "convergedRecordings",
+            "meetingParticipants",
+            "meetingTranscripts",
+            "telephony_calls",
+            "telephony_conference",
+            "telephony_mwi",
+            "uc_counters",
+            "serviceApp",
+            "adminBatchJobs",
+        ],
+        PUBLISHED_SPEC,
+    ),
+    ("webex-webhooks", "schemas/WebhookCreate.event", "enum"): (
+        [
+            "created",
+            "updated",
+            "deleted",
+            "started",
+            "ended",
+            "joined",
+            "left",
+            "migrated",
+            "authorized",
+            "deauthorized",
+            "statusChanged",
+        ],
+        PUBLISHED_SPEC,
+    ),
+    ("webex-webhooks", "schemas/WebhookUpdate", "required"): (["name", "targetUrl"], PUBLISHED_SPEC),
+    ("webex-webhooks", "schemas/WebhookUpdate.status", "enum"): (
+        ["active"],
+        PUBLISHED_SPEC + " (an update cannot deactivate a webhook)",
+    ),
+    ("webex-webhooks", "schemas/Webhook", "required"): (
+        ["id"],
+        "every documented example carries it and get/update/delete need it (published: none)",
+    ),
+    ("webex-webhooks", "schemas/WebhookCollection", "required"): (
+        ["items"],
+        "every documented example carries it and the list is read from it (published: none)",
+    ),
+    ("webex-webhooks", "schemas/WebhookEvent", "required"): (
+        ["id", "resource", "event", "data"],
+        GUIDES + ": every delivery carries them; a receiver dispatches on resource and event and reads data.id",
+    ),
+    ("webex-webhooks", "schemas/WebhookEventData", "required"): (
+        ["id"],
+        GUIDES + ": data names the resource by id (the action's id for attachmentActions)",
     ),
 }
 CONSTRAINT_KEYWORDS = (
@@ -390,3 +534,84 @@ def test_webex_create_documents_every_success_status_the_sources_list() -> None:
         assert _response_schema("webex-attachment-actions", "create_attachment_action", status) == {
             "$ref": "#/components/schemas/AttachmentActivity"
         }
+
+
+# -- the card loop: messages, contents and webhooks ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("schema_name", ["MessageCreate", "MessageCreateMultipart"])
+def test_the_text_limit_is_stated_in_bytes_and_not_as_a_max_length(schema_name: str) -> None:
+    """7,439 bytes (published, and the limits guide): maxLength would count characters, so the client checks bytes."""
+    schema = specs.load("webex-messages")["components"]["schemas"][schema_name]
+    for field in ("text", "markdown"):
+        prop = schema["properties"][field]
+        assert "maxLength" not in prop, (schema_name, field)
+        assert "7439 bytes" in " ".join(prop["description"].split()), (schema_name, field)
+        assert "attachkit checks the bytes" in " ".join(prop["description"].split()), (schema_name, field)
+
+
+def test_create_message_takes_json_or_a_multipart_file() -> None:
+    _, _, op = specs.operations("webex-messages")["create_message"]
+    content = op["requestBody"]["content"]
+    assert op["requestBody"]["required"] is True
+    assert set(content) == {"application/json", "multipart/form-data"}
+    assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/MessageCreate"}
+    multipart = specs.resolve("webex-messages", content["multipart/form-data"]["schema"])
+    files = multipart["properties"]["files"]
+    assert (files["type"], files["format"]) == ("string", "binary")
+    assert "attachments" not in multipart["properties"]
+    for schema_name in ("MessageCreate", "MessageCreateMultipart"):
+        assert "required" not in specs.load("webex-messages")["components"]["schemas"][schema_name]
+
+
+def test_message_files_are_content_urls() -> None:
+    files = specs.load("webex-messages")["components"]["schemas"]["Message"]["properties"]["files"]
+    assert files["type"] == "array" and files["items"]["type"] == "string"
+    assert "/contents/{contentId}" in files["description"]
+    specs.validator("webex-messages", files["items"]).validate(files["items"]["example"])
+
+
+def test_a_download_goes_through_malware_scanning() -> None:
+    """The REST basics guide: 423 + Retry-After while scanned, 410 infected, 428 unscannable (forced with allow)."""
+    method, path, op = specs.operations("webex-messages")["get_content"]
+    assert (method, path) == ("get", "/contents/{contentId}")
+    (allow,) = [p for p in op["parameters"] if p["name"] == "allow"]
+    assert allow["in"] == "query" and not allow.get("required") and allow["schema"]["enum"] == ["unscannable"]
+    ok = op["responses"]["200"]
+    assert set(ok["content"]) == {"application/octet-stream", "*/*"}
+    for media in ok["content"].values():
+        assert media["schema"] == {"type": "string", "format": "binary"}
+    assert {"TrackingID", "Content-Disposition", "Content-Length"} <= set(ok["headers"])
+    infected = specs.resolve("webex-messages", op["responses"]["410"])
+    scanning = specs.resolve("webex-messages", op["responses"]["423"])
+    unscannable = specs.resolve("webex-messages", op["responses"]["428"])
+    assert "infected" in infected["description"]
+    assert "being scanned" in scanning["description"] and "Retry-After" in scanning["headers"]
+    assert "allow=unscannable" in unscannable["description"]
+
+
+def test_the_webhook_delivery_is_a_signed_callback() -> None:
+    """The delivery: POST {targetUrl} with X-Spark-Signature (when a secret is set) and the event envelope."""
+    _, _, op = specs.operations("webex-webhooks")["create_webhook"]
+    (delivery,) = op["callbacks"]["event"].values()
+    assert list(op["callbacks"]["event"]) == ["{$request.body#/targetUrl}"]
+    post = delivery["post"]
+    (signature,) = [specs.resolve("webex-webhooks", p) for p in post["parameters"]]
+    assert (signature["name"], signature["in"], signature.get("required", False)) == (
+        "X-Spark-Signature",
+        "header",
+        False,
+    )
+    assert "HMAC-SHA1" in signature["description"]
+    media = post["requestBody"]["content"]["application/json"]
+    assert media["schema"] == {"$ref": "#/components/schemas/WebhookEvent"}
+    assert post["security"] == []
+    for example in media["examples"].values():
+        specs.validator("webex-webhooks", media["schema"]).validate(specs.resolve("webex-webhooks", example)["value"])
+    specs.validator("webex-webhooks", signature["schema"]).validate(signature["example"])
+
+
+def test_list_webhooks_pages_with_the_link_header() -> None:
+    _, _, op = specs.operations("webex-webhooks")["list_webhooks"]
+    assert "Link" in op["responses"]["200"]["headers"]
+    assert {(p["name"], p["in"]) for p in op["parameters"]} == {("max", "query"), ("ownedBy", "query")}

@@ -27,6 +27,8 @@ PREFIXES = {
     "talkdesk-attachments": TALKDESK_PREFIX,
     "talkdesk-digital-connect": TALKDESK_PREFIX,
     "webex-attachment-actions": WEBEX_PREFIX,
+    "webex-messages": WEBEX_PREFIX,
+    "webex-webhooks": WEBEX_PREFIX,
 }
 UPLOAD_BYTES = b"attachkit property test upload\n"
 

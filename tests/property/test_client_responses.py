@@ -64,6 +64,8 @@ PACKAGES = {
     "talkdesk-attachments": "attachkit._generated.talkdesk_attachments.models",
     "talkdesk-digital-connect": "attachkit._generated.talkdesk_digital_connect.models",
     "webex-attachment-actions": "attachkit._generated.webex_attachment_actions.models",
+    "webex-messages": "attachkit._generated.webex_messages.models",
+    "webex-webhooks": "attachkit._generated.webex_webhooks.models",
 }
 _WHOLE_SECONDS = re.compile(r"[0-9]+")
 KNOWN_STATUSES = frozenset(s.value for s in HTTPStatus)
