@@ -1,4 +1,5 @@
-"""attachkit.testing: a local, stateful mock of Talkdesk (Attachments, Digital Connect) and Webex Attachment Actions.
+"""attachkit.testing: a local, stateful mock of Talkdesk (Attachments, Digital Connect) and Webex (attachment actions,
+messages with cards and files, file downloads through malware scanning, webhooks with signed deliveries).
 
 Routes, request validation and response validation come from attachkit's OpenAPI documents at run time, so the
 mock follows the specs. Install with the extra ``attachkit[mock]``.
@@ -18,9 +19,16 @@ Layout of one server: Talkdesk under ``/talkdesk`` (token endpoint ``/talkdesk/o
 Local credentials (all configurable): account ``attachkit-mock``, client id ``attachkit-mock-client``, client secret
 ``attachkit-mock-secret``, Webex token ``attachkit-mock-webex-token``.
 
-Inspect and steer it: ``mock.state`` (uploads, attachments, conversations, messages, actions, and request counts per
-operation id: ``mock.state.counts("send_message")``), ``mock.clock.advance(seconds)``, ``mock.expire_tokens()``,
-``mock.faults``, ``mock.response_violations``.
+Inspect and steer it: ``mock.state`` (uploads, attachments, conversations, messages, actions, Webex messages,
+contents, webhooks and deliveries, and request counts per operation id: ``mock.state.counts("send_message")``),
+``mock.clock.advance(seconds)`` (expires tokens and links, ends a Webex file's malware scan),
+``mock.expire_tokens()``, ``mock.faults``, ``mock.response_violations``.
+
+Webex webhooks: the mock POSTs each event (a message or an attachment action created) to every active, matching
+webhook in the background, signed with ``X-Spark-Signature`` when the webhook has a secret; targets must be on
+loopback. ``mock.wait_for_deliveries(n)`` and ``mock.wait_until_idle()`` wait for them (no sleeping), and
+``mock.deliveries`` lists them (:class:`Delivery`: webhook id, resource, event, target, status or error, signature,
+body). Options: ``webex_scan_seconds``, ``webhook_failure_limit``, ``webhook_timeout``.
 
 Importing this package is cheap and needs no extra: the names below load on first use (so the pytest plugin costs
 nothing until a test asks for ``attachkit_mock``). Without ``attachkit[mock]`` installed, using one raises
@@ -29,7 +37,8 @@ ModuleNotFoundError saying so.
 Fault syntax (``--fault`` on the command line, ``mock.faults.add_spec(...)`` in Python)
 -------------------------------------------------------------------------------------
 ``TARGET:ITEM[:ITEM...]``. TARGET is an operationId (``send_message``, ``create_attachment_action``...), ``token``,
-``upload``, ``download`` or ``*``. ITEMs:
+``upload``, ``download``, ``webhook_delivery`` (the deliveries the mock sends, below) or ``*`` (every request, not
+deliveries). ITEMs:
 
 ================================  ==================================================================================
 ``NNN``                           answer this status (429, 423, 500, 502, 503, 504, or any status the spec
@@ -45,11 +54,19 @@ Fault syntax (``--fault`` on the command line, ``mock.faults.add_spec(...)`` in 
                                   before answering
 ``times=N``                       only the next N matching requests
 ``p=F`` and ``seed=N``            each matching request with probability F, from a generator seeded with N
+``drop``                          (``webhook_delivery`` only) the delivery is never sent; ``drop-before`` says
+                                  the same there
+``duplicate``                     (``webhook_delivery`` only) the delivery is sent twice, same bytes and signature
+``bad-signature``                 (``webhook_delivery`` only) ``X-Spark-Signature`` is sent with a wrong value
 ================================  ==================================================================================
+
+On ``webhook_delivery`` the items are ``latency`` (the delivery waits first), ``drop``, ``duplicate`` and
+``bad-signature``, with ``times``, ``p`` and ``seed``; a status is refused there.
 
 Without ``times`` or ``p`` a rule applies to every matching request. The first rule that fires decides a request's
 fault. Examples: ``send_message:429:retry-after=2:times=1``, ``create_attachment:drop-after:times=1``,
-``*:503:p=0.1:seed=7``, ``token:latency=2``, ``create_attachment_action:429:html:retry-after-raw=rand(30),add(30)``.
+``*:503:p=0.1:seed=7``, ``token:latency=2``, ``create_attachment_action:429:html:retry-after-raw=rand(30),add(30)``,
+``webhook_delivery:duplicate:times=1``, ``webhook_delivery:drop:p=0.5:seed=3``.
 """
 
 from __future__ import annotations
@@ -74,13 +91,17 @@ if TYPE_CHECKING:
     from ._state import (
         Action,
         Attachment,
+        Content,
         Conversation,
+        Delivery,
         DownloadLink,
         Message,
         MockState,
         RequestCounts,
         RequestRecord,
         Upload,
+        WebexMessage,
+        Webhook,
     )
 
 # Public name -> the private module defining it, imported on first access (PEP 562).
@@ -106,13 +127,17 @@ _EXPORTS = {
     "serve": "_server",
     "Action": "_state",
     "Attachment": "_state",
+    "Content": "_state",
     "Conversation": "_state",
+    "Delivery": "_state",
     "DownloadLink": "_state",
     "Message": "_state",
     "MockState": "_state",
     "RequestCounts": "_state",
     "RequestRecord": "_state",
     "Upload": "_state",
+    "WebexMessage": "_state",
+    "Webhook": "_state",
 }
 
 
@@ -146,7 +171,9 @@ __all__ = [
     "Action",
     "Attachment",
     "Clock",
+    "Content",
     "Conversation",
+    "Delivery",
     "DownloadLink",
     "FaultRule",
     "Faults",
@@ -163,6 +190,8 @@ __all__ = [
     "TalkdeskKwargs",
     "Upload",
     "WebexKwargs",
+    "WebexMessage",
+    "Webhook",
     "create_app",
     "export_lines",
     "parse_fault",

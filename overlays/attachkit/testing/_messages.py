@@ -311,8 +311,8 @@ def delete_message(call: Call) -> Reply | Problem:
 
 
 def _disposition(filename: str) -> str:
-    ascii_name = filename.encode("ascii", "replace").decode().replace("\\", "_").replace('"', "_")
-    ascii_name = "".join(ch if 32 <= ord(ch) < 127 else "_" for ch in ascii_name)
+    # An ASCII fallback (every other character, quote and backslash as "_"), and the exact name in filename*.
+    ascii_name = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\' else "_" for ch in filename)
     value = f'attachment; filename="{ascii_name}"'
     if ascii_name != filename:
         value += f"; filename*=UTF-8''{quote(filename, safe='')}"
