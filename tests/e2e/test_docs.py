@@ -271,8 +271,11 @@ def test_make_demo_runs_the_whole_flow() -> None:
         "partial                True",
         "PartialSuccessError",
         "ValidationError        attachments[0].size",
+        "X-Spark-Signature      verified",
         "inputs                 {'Name': 'Ada Lovelace'",
-        "NotFoundError: 404 from Webex",
+        "one byte more          WebhookSignatureError",
+        "(423 Locked while the file was scanned, waited, then 200)",
+        "webhook                deleted",
         "Done: both vendors, every step.",
     ):
         assert expected in out, expected
