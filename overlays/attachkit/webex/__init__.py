@@ -14,7 +14,17 @@ from attachkit._async.webex import AsyncWebexClient
 from attachkit._async.webex_attachment_actions import AsyncAttachmentActions
 from attachkit._generated._sync.webex import WebexClient
 from attachkit._generated._sync.webex_attachment_actions import AttachmentActions
+from attachkit._generated.webex_webhooks.models import WebhookEvent
 
 from ._configure import DEFAULT_BASE_URL
+from ._signature import verify_webhook
 
-__all__ = ["DEFAULT_BASE_URL", "AsyncAttachmentActions", "AsyncWebexClient", "AttachmentActions", "WebexClient"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "AsyncAttachmentActions",
+    "AsyncWebexClient",
+    "AttachmentActions",
+    "WebexClient",
+    "WebhookEvent",
+    "verify_webhook",
+]
