@@ -140,3 +140,40 @@ def test_unauthorized_without_the_token(http: httpx.Client, mock: MockServer) ->
     assert response.status_code == 401
     assert response.json()["trackingId"] == response.headers["trackingid"]
     assert mock.state.counts("create_message").processed == before
+
+
+MULTIPART = "multipart/form-data; boundary=zz"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"garbage", MULTIPART),
+        (b"--zz\r\n\r\n--zz--", MULTIPART),
+        (b"--zz\r\nContent-Disposition: form-data\r\n\r\nx\r\n--zz--\r\n", MULTIPART),
+        (b'--zz\r\nContent-Disposition: form-data; name="roomId"\r\n\r\n\xff\xfe\r\n--zz--\r\n', MULTIPART),
+        (
+            b'--zz\r\nContent-Disposition: form-data; name="roomId"\r\nContent-Type: multipart/mixed; boundary=yy\r\n'
+            b"\r\n--yy\r\n\r\nnested\r\n--yy--\r\n--zz--\r\n",
+            MULTIPART,
+        ),
+        (b'--zz\r\nContent-Disposition: form-data; name="roomId"\r\n\r\nr\r\n--zz--\r\n', "multipart/form-data"),
+        (
+            b'--zz\r\nContent-Disposition: form-data; name="roomId"\r\n\r\nr\r\n--zz--\r\n',
+            "multipart/form-data; boundary=",
+        ),
+    ],
+)
+def test_a_malformed_multipart_body_is_400(
+    http: httpx.Client, mock: MockServer, wx: dict[str, str], body: bytes, content_type: str
+) -> None:
+    response = http.post(mock.webex_base_url + MESSAGES, content=body, headers={**wx, "Content-Type": content_type})
+    assert response.status_code == 400, response.text
+    assert response.json()["trackingId"] == response.headers["trackingid"]
+
+
+def test_an_empty_file_is_400(http: httpx.Client, mock: MockServer, wx: dict[str, str]) -> None:
+    files = {"files": ("empty.txt", b"", "text/plain")}
+    response = http.post(mock.webex_base_url + MESSAGES, data={"roomId": "r"}, files=files, headers=wx)
+    assert response.status_code == 400
+    assert webex_descriptions(response) == ["files: the file is empty"]

@@ -208,7 +208,7 @@ class Deliverer:
             response = await self._http().post(url, content=body, headers=headers)
         except httpx.TimeoutException as exc:
             return None, f"timeout: {type(exc).__name__}"
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
             return None, f"{type(exc).__name__}: {exc}"[:300]
         error = None if 200 <= response.status_code < 300 else f"answered {response.status_code}"
         return response.status_code, error

@@ -136,16 +136,16 @@ class Endpoints:
                 parsed, malformed = parse_json(raw)
                 if malformed is not None:
                     return malformed
+            if raw and media == FORM_MEDIA:
+                form = parse_form(raw, content_type)
+                if isinstance(form, Problem):
+                    return form
+                parsed = form
         errors = self.contract.document(op).request_errors(
             op, path, params, request.query_params.multi_items(), request.headers, raw or None, content_type
         )
         if errors:
             return Problem(400, "invalid_request", "Request validation failed", fields=errors)
-        if raw and content_type.split(";")[0].strip().lower() == FORM_MEDIA:
-            form = parse_form(raw, content_type)
-            if isinstance(form, Problem):
-                return form
-            parsed = form
         self.state.mark_processed(op.operation_id)
         base_url = str(request.base_url).rstrip("/")
         query = dict(request.query_params)

@@ -1,7 +1,8 @@
 """``multipart/form-data`` request bodies, read with the standard library's MIME parser (no extra dependency).
 
-The request has already been read whole (within the size limit) and validated against the spec by openapi-core;
-this turns it into the fields a handler works with: text fields as strings, file parts as :class:`FormFile`.
+The request has already been read whole (within the size limit). This runs before openapi-core validates it (whose
+own multipart reader fails on malformed bodies), so a body it cannot read is a 400 here; it turns the body into the
+fields a handler works with: text fields as strings, file parts as :class:`FormFile`.
 """
 
 from __future__ import annotations
@@ -52,8 +53,8 @@ def parse_form(raw: bytes, content_type: str) -> Form | Problem:
     fields: dict[str, str] = {}
     files: list[FormFile] = []
     for part in parts:
-        if not isinstance(part, Message):
-            return _bad("the multipart body is malformed")
+        if not isinstance(part, Message) or part.is_multipart():
+            return _bad("the multipart body is malformed (a part is missing, or is itself multipart)")
         name = part.get_param("name", header="content-disposition")
         if not isinstance(name, str) or not name:
             return _bad("a part has no name in its Content-Disposition")

@@ -12,7 +12,8 @@ Rules Webex documents and the mock applies (each a 400 in Webex's error shape, n
 - ``text`` and ``markdown`` at most 7,439 bytes each, counted in UTF-8;
 - one file and one card per message (``maxItems: 1`` in the spec; a second ``files`` part of a multipart body);
   a multipart body carries no card;
-- a file of at most 100 MB;
+- a file of at most 100 MB, and not empty (the mock's choice: Webex does not say, and an empty download has no
+  body for the spec's binary answer);
 - ``parentId`` names a message the mock holds, in the same room.
 
 Files: a local file arrives as the ``files`` part of a ``multipart/form-data`` body (its filename and media type
@@ -63,16 +64,17 @@ def invalid(name: str, description: str) -> Problem:
 
 
 def is_loopback_url(url: str) -> bool:
-    """Whether an http(s) URL points at this machine: 127.0.0.0/8, ::1 or ``localhost``."""
+    """Whether an http(s) URL points at this machine (127.0.0.0/8, ::1 or ``localhost``) and can be requested."""
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
-    except ValueError:
+        httpx.URL(url)  # one httpx could not send (too long, unencodable) is refused now, not failed later
+    except (ValueError, httpx.InvalidURL):  # UnicodeError is a ValueError
         return False
     host = (parts.hostname or "").lower()
     if parts.scheme.lower() not in ("http", "https") or not host:
         return False
-    if host in ("localhost", "localhost."):
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -158,6 +160,8 @@ def _check(fields: Mapping[str, Any], form: Form | None) -> Problem | None:
             return invalid("files", "only one file is allowed per message")
         if parts and len(parts[0].data) > MAX_FILE_BYTES:
             return invalid("files", "a file is at most 100 MB")
+        if parts and not parts[0].data:
+            return invalid("files", "the file is empty")
         has_file = bool(parts)
     else:
         has_file = bool(fields.get("files"))
@@ -200,8 +204,10 @@ async def _fetch(call: Call, url: str) -> FormFile | Problem:
                 data += chunk
                 if len(data) > MAX_FILE_BYTES:
                     return invalid("files", "a file is at most 100 MB")
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
         return invalid("files", f"could not fetch {url[:200]}: {type(exc).__name__}")
+    if not data:
+        return invalid("files", f"{url[:200]} answered an empty file")
     media = response.headers.get("content-type", "application/octet-stream").split(";")[0].strip()
     return FormFile("files", _filename_from(response, url), media or "application/octet-stream", bytes(data))
 
@@ -315,7 +321,7 @@ def _disposition(filename: str) -> str:
     ascii_name = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\' else "_" for ch in filename)
     value = f'attachment; filename="{ascii_name}"'
     if ascii_name != filename:
-        value += f"; filename*=UTF-8''{quote(filename, safe='')}"
+        value += f"; filename*=UTF-8''{quote(filename, safe='', errors='replace')}"
     return value
 
 
