@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-SPECS  := openapi/talkdesk-attachments.yaml openapi/talkdesk-digital-connect.yaml openapi/webex-attachment-actions.yaml
+SPECS  := $(wildcard openapi/*.yaml)
 REDOCLY := @redocly/cli@2.77.0
 
 .PHONY: help install demo test test-long docs regenerate lint mock fuzz fuzz-long bench clean

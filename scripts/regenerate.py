@@ -16,7 +16,7 @@ The output of `scripts/unasync.py` (the sync face of the clients) is written int
 The generator runs with attachkit's templates (`openapi/templates/`, passed as `--custom-template-path`):
 they override only what attachkit changes; see `openapi/templates/README.md`. One of them makes every
 package's `types.py` import `Unset`/`UNSET` from `generated/_unset.py`, which this script writes, so the
-three packages share one `Unset` class.
+packages share one `Unset` class.
 """
 
 from __future__ import annotations

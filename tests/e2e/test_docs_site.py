@@ -39,7 +39,20 @@ REFERENCE = {
     ],
     "webex": [
         f"attachkit.webex.{name}"
-        for name in ("WebexClient", "AsyncWebexClient", "AttachmentActions", "AsyncAttachmentActions")
+        for name in (
+            "WebexClient",
+            "AsyncWebexClient",
+            "verify_webhook",
+            "WebhookEvent",
+            "Messages",
+            "AsyncMessages",
+            "Contents",
+            "AsyncContents",
+            "Webhooks",
+            "AsyncWebhooks",
+            "AttachmentActions",
+            "AsyncAttachmentActions",
+        )
     ],
     "errors": ["attachkit.errors.AttachkitError"],  # and every other class: see the test below
     "testing": [

@@ -1,4 +1,5 @@
-"""The Webex models: the generated attrs classes from `openapi/webex-attachment-actions.yaml`.
+"""The Webex models: the generated attrs classes from `openapi/webex-attachment-actions.yaml`,
+`openapi/webex-messages.yaml` and `openapi/webex-webhooks.yaml`.
 
 Each class's docstring is its schema's description, and each field's docstring is the field's description.
 
@@ -9,7 +10,7 @@ a trailing underscore (`type` -> `type_`). Each renamed field's docstring names 
 
 `Inputs` is a plain `dict[str, Any]` (an alias): the card's input ids mapped to the submitted values, so
 `action.inputs["Name"]` reads one. An optional field the response left out holds `attachkit.types.UNSET`
-(falsy, and not `None`).
+(falsy, and not `None`), so `message.files or []` reads a message's content URLs as a `list[str]`.
 """
 
 from attachkit._generated.webex_attachment_actions.models import (
@@ -20,16 +21,44 @@ from attachkit._generated.webex_attachment_actions.models import (
     SubmitCardAction,
     SubmitCardActionType,
 )
+from attachkit._generated.webex_messages.models import (
+    AdaptiveCard,
+    CardAttachment,
+    CardAttachmentContentType,
+    Message,
+    MessageCreate,
+    MessageCreateMultipart,
+)
+from attachkit._generated.webex_webhooks.models import (
+    Webhook,
+    WebhookCollection,
+    WebhookCreate,
+    WebhookEvent,
+    WebhookEventData,
+    WebhookUpdate,
+)
 
 AttachmentAction = AttachmentActivity
 """The name the SDK uses for an attachment action (the spec calls the schema `AttachmentActivity`)."""
 
 __all__ = [
+    "AdaptiveCard",
     "AttachmentAction",
     "AttachmentActivity",
+    "CardAttachment",
+    "CardAttachmentContentType",
     "Error",
     "ErrorDetail",
     "Inputs",
+    "Message",
+    "MessageCreate",
+    "MessageCreateMultipart",
     "SubmitCardAction",
     "SubmitCardActionType",
+    "Webhook",
+    "WebhookCollection",
+    "WebhookCreate",
+    "WebhookEvent",
+    "WebhookEventData",
+    "WebhookUpdate",
 ]
