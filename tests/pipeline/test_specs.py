@@ -349,6 +349,10 @@ CONSTRAINTS: dict[tuple[str, str, str], tuple[Any, str]] = {
     ("webex-webhooks", "POST /webhooks body", "required"): (True, "its fields are required"),
     ("webex-webhooks", "PUT /webhooks/{webhookId} body", "required"): (True, "its fields are required"),
     ("webex-webhooks", "parameters/WebhookId", "minLength"): (1, EMPTY_PATH),
+    ("webex-webhooks", "GET /webhooks ownedBy", "minLength"): (
+        1,
+        "OpenAPI 3.0's allowEmptyValue is false by default: an empty query value is not a value",
+    ),
     ("webex-webhooks", "GET /webhooks max", "minimum"): (
         1,
         "a count of webhooks per page; a page of none could not advance (published: a `number`, no bound)",

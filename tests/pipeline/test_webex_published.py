@@ -277,6 +277,10 @@ DELIBERATE_LOOP: dict[str, str] = {
     f"{LIST_WEBHOOKS} parameter query max: minimum None -> 1": (
         "A page of no webhooks could not advance a walk over the Link header; no upper bound is documented."
     ),
+    f"{LIST_WEBHOOKS} parameter query ownedBy: minLength None -> 1": (
+        "OpenAPI 3.0's allowEmptyValue is false by default, so `ownedBy=` is no value; saying so in the schema "
+        "keeps generators from sending an empty one."
+    ),
     f"{LIST_WEBHOOKS} 200 body: items required": (
         "Every documented example carries items, and the list is read from it."
     ),
