@@ -9,7 +9,8 @@ import httpx
 import pytest
 
 from attachkit.testing import MockServer
-from tests._support.plain_http import webex_descriptions
+from tests._support.plain_http import bearer, webex_descriptions
+from tests._support.servers import strict_mock
 from tests.mock.webex_steps import CARD, MESSAGES, post_file, post_message
 
 
@@ -177,3 +178,20 @@ def test_an_empty_file_is_400(http: httpx.Client, mock: MockServer, wx: dict[str
     response = http.post(mock.webex_base_url + MESSAGES, data={"roomId": "r"}, files=files, headers=wx)
     assert response.status_code == 400
     assert webex_descriptions(response) == ["files: the file is empty"]
+
+
+def test_a_multipart_body_may_exceed_the_api_body_limit(http: httpx.Client) -> None:
+    with strict_mock(max_body_bytes=1024, max_upload_bytes=4096) as mock:
+        wx = bearer(mock.webex_token)
+        body = post_file(http, mock, wx, b"x" * 2048)  # over the API body limit, within the upload limit
+        assert len(body["files"]) == 1
+        too_big = http.post(
+            mock.webex_base_url + MESSAGES,
+            data={"roomId": "r"},
+            files={"files": ("big.bin", b"x" * 5000, "application/octet-stream")},
+            headers=wx,
+        )
+        assert too_big.status_code == 413
+        assert too_big.json()["trackingId"] == too_big.headers["trackingid"]
+        as_json = http.post(mock.webex_base_url + MESSAGES, json={"roomId": "r", "text": "x" * 2000}, headers=wx)
+        assert as_json.status_code == 413

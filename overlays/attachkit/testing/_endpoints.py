@@ -122,8 +122,11 @@ class Endpoints:
                     "Unsupported Media Type",
                     description=f"send {', '.join(sorted(op.body_media_types))}",
                 )
-            # A multipart body carries a file: it may be as large as an upload, not only as an API body.
-            limit = self.config.max_upload_bytes if media == FORM_MEDIA else self.config.max_body_bytes
+            # A multipart body carries a file (Webex takes up to 100 MB): it may be as large as that plus the other
+            # fields, within the upload limit, not only as large as an API body.
+            limit = self.config.max_body_bytes
+            if media == FORM_MEDIA:
+                limit = min(self.config.max_upload_bytes, _messages.MAX_FILE_BYTES + self.config.max_body_bytes)
             read = await read_limited(request, limit)
             if isinstance(read, Problem):
                 return read
