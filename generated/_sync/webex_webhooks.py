@@ -163,8 +163,9 @@ class Webhooks(Resource[AuthenticatedClient]):
         extra_headers: Mapping[str, str] | None = None,
     ) -> Webhook:
         """Change a webhook. Webex requires `name` and `target_url` on every update; `status="active"` reactivates."""
-        check_id("update_webhook", webhook_id)
-        body = update_body(name=name, target_url=target_url, secret=secret, owned_by=owned_by, status=status)
+        body = update_body(
+            webhook_id, name=name, target_url=target_url, secret=secret, owned_by=owned_by, status=status
+        )
         return self._fetch(
             "update_webhook",
             Webhook,

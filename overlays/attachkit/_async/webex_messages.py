@@ -21,12 +21,15 @@ from attachkit.webex._messages import (
     PACKAGE,
     FilePart,
     check_message_id,
+    check_scan_wait,
     content_id,
     explained,
     json_body,
     message_fields,
     multipart_body,
     open_file,
+    open_sink,
+    scan_poll,
 )
 
 
@@ -52,7 +55,9 @@ class AsyncMessages(AsyncResource[AuthenticatedClient]):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Message:
-        """Post a message to a room (`room_id`) or a person (`to_person_id` or `to_person_email`).
+        """Post a message to one place: a room (`room_id`) or a person (`to_person_id` or `to_person_email`).
+
+        It needs some content: `text`, `markdown`, a card or a file.
 
         `card` is an Adaptive Card as a mapping (sent as the message's one attachment, with `text` as its
         fallback for clients that cannot show cards). `file` is a path, bytes or a binary file object, streamed
@@ -68,6 +73,7 @@ class AsyncMessages(AsyncResource[AuthenticatedClient]):
             parent_id=parent_id,
             text=text,
             markdown=markdown,
+            attached=card is not None or file is not None,
         )
         if file is None:
             body: MessageCreate | MessageCreateMultipart = json_body(fields, card)
@@ -160,13 +166,17 @@ class AsyncContents(AsyncResource[AuthenticatedClient]):
         is called as the bytes arrive.
 
         Webex scans each file for malware before it lets it out. While it scans it answers 423 Locked, and
-        `download` waits as its `Retry-After` says (5 s when it says nothing) for up to `max_scan_wait` seconds
-        in all (300 by default), then raises `LockedError`; these waits are apart from the `max_retries` budget.
+        `download` waits as its `Retry-After` says (5 s when it says nothing, at least 1 s) until `max_scan_wait`
+        seconds (300 by default) have passed since it started, then raises `LockedError`. The first waits are
+        the retry budget's (`max_retries` retries of a 423, each waited when it asks at most the policy's
+        `max_retry_wait`), so a scan that ends within them takes no more than they do; `max_scan_wait` bounds
+        the waits after them.
         A file found infected raises `GoneError` (410). A file that cannot be scanned, such as an encrypted
         archive, raises `PreconditionRequiredError` (428), unless `allow_unscannable=True` asks for it anyway.
         """
         content = content_id(url_or_id, self._session.settings.base_url)
-        sink = Sink(dest)
+        check_scan_wait(max_scan_wait)
+        sink = open_sink(dest)
         try:
             written = await self._download(
                 content, sink, allow_unscannable, progress, max_scan_wait, timeout, max_retries, extra_headers
@@ -197,7 +207,7 @@ class AsyncContents(AsyncResource[AuthenticatedClient]):
                 with call_options(timeout, max_retries, extra_headers):
                     return await receive(self._session.api, url, sink, progress, params=params)
             except LockedError as exc:
-                wait = exc.retry_after if exc.retry_after is not None else 5.0
+                wait = scan_poll(exc.retry_after)
                 left = give_up - clock.monotonic()
                 if left <= 0:
                     raise

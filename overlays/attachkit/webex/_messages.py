@@ -8,6 +8,7 @@ here, before anything is sent.
 from __future__ import annotations
 
 import io
+import math
 import os
 import tempfile
 from collections.abc import Callable, Mapping
@@ -18,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 from attachkit._generated.webex_messages.models import MessageCreate, MessageCreateMultipart
 from attachkit._generated.webex_messages.types import File
 
-from .._streams import CHUNK, FileSource, file_name, guess_type, seekable
+from .._streams import CHUNK, FileSource, Sink, file_name, guess_type, seekable
 from .._validation import contract
 from ..errors import APIError, GoneError, PreconditionRequiredError, ValidationError
 
@@ -31,7 +32,13 @@ FILE_LIMIT: Final = 100 * 1024 * 1024
 never refuses a file Webex would take."""
 DEFAULT_SCAN_WAIT: Final = 300.0
 """Seconds `contents.download` waits for Webex's malware scan (423 Locked) by default."""
+SCAN_POLL: Final = 5.0
+"""Seconds between two asks while Webex scans, when its 423 names no wait."""
+MIN_SCAN_POLL: Final = 1.0
+"""The shortest wait between two asks while Webex scans: a `Retry-After: 0` repeated must not become a busy
+loop of requests for `max_scan_wait` seconds."""
 
+DESTINATIONS: Final = ("roomId", "toPersonId", "toPersonEmail")
 NAMES: Final = {
     "roomId": "room_id",
     "toPersonId": "to_person_id",
@@ -51,8 +58,13 @@ def message_fields(
     parent_id: str | None,
     text: str | None,
     markdown: str | None,
+    attached: bool,
 ) -> dict[str, str]:
-    """The plain fields of a new message (None: not sent), checked for what every message needs."""
+    """The plain fields of a new message (None: not sent), checked for what every message needs.
+
+    Exactly one destination, not empty, and some content: `text`, `markdown`, or (`attached`) a card or a file.
+    The fields' types are checked first, so that a wrong value is named as itself.
+    """
     fields = {
         key: value
         for key, value in (
@@ -65,10 +77,19 @@ def message_fields(
         )
         if value is not None
     }
-    if not any(key in fields for key in ("roomId", "toPersonId", "toPersonEmail")):
+    contract(PACKAGE, "create_message").check(body=fields, names=NAMES)
+    given = [key for key in DESTINATIONS if key in fields]
+    if not given:
         raise ValidationError(
             "room_id", "a message needs somewhere to go: give room_id, to_person_id or to_person_email"
         )
+    if len(given) > 1:
+        names = " and ".join(NAMES[key] for key in given)
+        raise ValidationError(NAMES[given[1]], f"a message goes to one place: give only one of {names}")
+    if not fields[given[0]]:
+        raise ValidationError(NAMES[given[0]], "cannot be empty")
+    if not (fields.get("text") or fields.get("markdown") or attached):
+        raise ValidationError("text", "a message needs some content: text, markdown, a card or a file")
     for name in ("text", "markdown"):
         value = fields.get(name)
         if isinstance(value, str):
@@ -207,6 +228,30 @@ def content_id(url_or_id: str, base_url: str) -> str:
         value = unquote(urlsplit(url_or_id).path.rsplit("/", 1)[-1])
     contract(PACKAGE, "get_content").check(params={"contentId": value}, names=NAMES)
     return value
+
+
+def check_scan_wait(max_scan_wait: object) -> None:
+    """Refuse a scan budget that is not a number of seconds, 0 or more (infinity waits as long as it takes)."""
+    if (
+        not isinstance(max_scan_wait, int | float)
+        or isinstance(max_scan_wait, bool)
+        or math.isnan(max_scan_wait)
+        or max_scan_wait < 0
+    ):
+        raise ValidationError("max_scan_wait", "must be a number of seconds, 0 or more")
+
+
+def scan_poll(retry_after: float | None) -> float:
+    """How long to wait after a 423 before asking again: its `Retry-After`, at least `MIN_SCAN_POLL`."""
+    return SCAN_POLL if retry_after is None else max(retry_after, MIN_SCAN_POLL)
+
+
+def open_sink(dest: object) -> Sink:
+    """`dest` as where the download goes; a bad one is a `ValidationError` naming `dest`, the argument."""
+    try:
+        return Sink(dest)
+    except ValidationError as exc:
+        raise ValidationError("dest", exc.reason) from None
 
 
 def explained(error: APIError, content: str) -> APIError:

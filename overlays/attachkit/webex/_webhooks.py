@@ -38,11 +38,14 @@ def create_body(
 
 
 def update_body(
-    *, name: str, target_url: str, secret: str | None, owned_by: str | None, status: str | None
+    webhook_id: str, *, name: str, target_url: str, secret: str | None, owned_by: str | None, status: str | None
 ) -> WebhookUpdate:
-    """The body of `update_webhook`, checked. Webex requires `name` and `targetUrl` on every update."""
+    """The body of `update_webhook`, checked with the id. Webex requires `name` and `targetUrl` on every update.
+
+    The id and the body are checked together: the operation's body is required, so the id alone is no call.
+    """
     body = _present(name=name, targetUrl=target_url, secret=secret, ownedBy=owned_by, status=status)
-    contract(PACKAGE, "update_webhook").check(body=body, names=NAMES)
+    contract(PACKAGE, "update_webhook").check(params={"webhookId": webhook_id}, body=body, names=NAMES)
     return WebhookUpdate.from_dict(body)
 
 
