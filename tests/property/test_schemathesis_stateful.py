@@ -38,6 +38,13 @@ WORKFLOWS = {
     },
     "talkdesk-digital-connect": {("start_conversation", 201), ("send_message", 201), ("send_message", 206)},
     "webex-attachment-actions": {("create_attachment_action", 200), ("get_attachment_action", 200)},
+    "webex-messages": {("create_message", 200), ("get_message", 200), ("delete_message", 204)},
+    "webex-webhooks": {
+        ("create_webhook", 200),
+        ("get_webhook", 200),
+        ("update_webhook", 200),
+        ("delete_webhook", 204),
+    },
 }
 # Scenarios per spec, and steps per scenario. Derandomized, so a run draws the same scenarios each time.
 # Not shrunk: a replay against the app meets new ids and tokens, so Hypothesis could not shrink reliably; a
@@ -59,6 +66,14 @@ def test_workflows_pass_through_the_links(name: str) -> None:
     schema = load_schema(name, app=app)
     add_auth(schema, name)
     seen: Counter[tuple[str, int]] = Counter()
+
+    @schema.hook
+    def map_case(context: Any, case: Any) -> Any:
+        # The mock delivers webhook events only on loopback and answers 400 to any other target (schemathesis.toml);
+        # a loopback target (nothing listens on port 9) lets the workflow through create, update and delete.
+        if isinstance(case.body, dict) and "targetUrl" in case.body:
+            case.body["targetUrl"] = "http://127.0.0.1:9/webex/events"
+        return case
 
     @schema.hook
     def after_call(context: Any, case: Any, response: Any) -> None:
