@@ -86,6 +86,19 @@ def response_problems(package: str, operation_id: str, status: int, body: Any) -
     return found
 
 
+def schema_problems(package: str, ref: str, body: Any) -> list[Problem]:
+    """Every problem of `body` against the component schema `ref` (`#/components/schemas/...`) of `package`'s spec,
+    breaking and bent, as `response_problems` reports them; `[]` when it fits.
+
+    For bodies that are not an operation's response, such as a webhook event (a callback's body).
+    """
+    schema = _component(package, ref)
+    found: list[Problem] = []
+    if not schema.ok(body):
+        _collect(schema, body, "", found)
+    return found
+
+
 # -- types and formats --------------------------------------------------------------------------------------
 
 # A bool is an int to Python but never a JSON number; JSON arrays decode to lists (tuples accepted, as
@@ -681,6 +694,13 @@ def _short(v: Any) -> str:
 def _compiler(package: str) -> _Compiler:
     text = resources.files(package).joinpath("openapi.json").read_text(encoding="utf-8")
     return _Compiler(json.loads(text))
+
+
+@functools.cache
+def _component(package: str, ref: str) -> _Schema:
+    compiler = _compiler(package)
+    with compiler.lock:  # a concurrent compilation of the same spec must not see it half-built
+        return compiler.compile({"$ref": ref})
 
 
 @functools.cache

@@ -13,7 +13,6 @@ Only a body whose signature checks out is parsed, and held to the `WebhookEvent`
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import json
@@ -23,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from .._generated.webex_webhooks.models import WebhookEvent
-from .._response_checks import Problem, _collect, _compiler, _Schema
+from .._response_checks import schema_problems
 from .._text import one_line
 from ..errors import ValidationError, WebhookPayloadError, WebhookSignatureError
 
@@ -152,10 +151,7 @@ def _event(body: bytes) -> WebhookEvent:
         raise WebhookPayloadError("is JSON nested too deeply to read") from None
     except ValueError as exc:
         raise WebhookPayloadError(f"is not JSON ({one_line(str(exc))})") from None
-    problems: list[Problem] = []
-    schema = _event_schema()
-    if not schema.ok(decoded):
-        _collect(schema, decoded, "", problems)
+    problems = schema_problems(_PACKAGE, _EVENT_SCHEMA, decoded)
     breaking = next((p for p in problems if p.breaking), None)
     if breaking is not None:
         raise WebhookPayloadError(f"{breaking.message} (the spec's WebhookEvent)", field=breaking.path)
@@ -170,15 +166,3 @@ def _event(body: bytes) -> WebhookEvent:
         return WebhookEvent.from_dict(decoded)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:  # the schema check should have caught it
         raise WebhookPayloadError(f"does not fit the spec's WebhookEvent ({type(exc).__name__})") from None
-
-
-@functools.cache
-def _event_schema() -> _Schema:
-    """The spec's `WebhookEvent`, compiled once by the same checker that holds API responses to their schemas.
-
-    It is a component (the body of the `create_webhook` callback), not an operation's response, so it is compiled
-    by reference; the checker's lock keeps a concurrent compilation of the same spec from seeing it half-built.
-    """
-    compiler = _compiler(_PACKAGE)
-    with compiler.lock:
-        return compiler.compile({"$ref": _EVENT_SCHEMA})
