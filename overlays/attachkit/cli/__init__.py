@@ -7,8 +7,15 @@
         start --touchpoint ID [--subject] [--email] [--idempotency-key]
         send CONVERSATION_ID --content TEXT [--attach FILE_OR_ID ...] [--idempotency-key]
       webex [--token --base-url]
+        message send (--room-id|--to-person-id|--to-person-email) [--text] [--markdown] [--parent-id]
+                     [--card FILE|-] [--file PATH|- [--file-name] [--content-type]]
+        message get ID | message delete ID
+        webhook create|ensure --name --target-url --resource --event [--filter] [--secret]
+        webhook list [--max] [--owned-by] | get ID | update ID [...] | delete ID
+        listen --port N [--secret] [--host]
         action create MESSAGE_ID (--input k=v ... | --inputs-json FILE)
         action get ID
+        download URL_OR_ID [-o PATH|DIR|-] [--force] [--allow-unscannable] [--max-scan-wait S]
       mock [--host] [--port] [--fault SPEC ...]
 
 Exit codes: 0 ok, 1 API or connection error, 2 usage or validation error, 3 partial success.

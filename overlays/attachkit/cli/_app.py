@@ -37,7 +37,7 @@ class _Root(click.Group):
 @click.option("--json", "json_mode", is_flag=True, help="Print results as JSON on stdout, for scripts.")
 @click.pass_context
 def cli(ctx: click.Context, json_mode: bool) -> None:
-    """Talkdesk Attachments, Digital Connect and Webex attachment actions from the command line.
+    """Talkdesk Attachments, Digital Connect and the Webex card loop from the command line.
 
     Credentials come from flags or from the TALKDESK_* and WEBEX_* variables. Results go to stdout (a
     readable view, or JSON with --json); progress, warnings and errors go to stderr. Exit codes: 0 ok,
@@ -49,6 +49,7 @@ def cli(ctx: click.Context, json_mode: bool) -> None:
       attachkit talkdesk upload invoice.pdf
       attachkit --json talkdesk start --touchpoint tp-1 --email ada@example.com
       attachkit talkdesk send "$CONV" --content "see attached" --attach invoice.pdf
+      attachkit webex message send --room-id "$ROOM" --text "Rate us" --card card.json
       attachkit webex action create "$MESSAGE_ID" --input Name=Ada
     """
     ctx.obj = State(Output(json_mode=json_mode))
