@@ -69,6 +69,16 @@ def _status(ctx: click.Context, param: click.Parameter, value: str) -> Literal[2
     return 202 if value == "202" else 200
 
 
+def _admin_token(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A token MockConfig accepts (long enough, printable, no spaces), or None for a random one."""
+    if value is not None:
+        try:
+            MockConfig(admin_token=value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
+
+
 def _specs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Mapping[str, Path]:
     """`NAME=PATH` pairs, each naming a packaged spec and an existing file."""
     specs: dict[str, Path] = {}
@@ -189,6 +199,28 @@ def _specs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
     help="How long one webhook delivery may take before it counts as failed.",
 )
 @click.option(
+    "--history-limit",
+    default=_DEFAULTS.history_limit,
+    show_default=True,
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Requests the history keeps (the oldest are dropped and counted).",
+)
+@click.option(
+    "--record-limit",
+    default=_DEFAULTS.record_limit,
+    show_default=True,
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Records of each kind kept (messages, attachments, deliveries...); the oldest are dropped and counted.",
+)
+@click.option(
+    "--admin-token",
+    metavar="TOKEN",
+    callback=_admin_token,
+    help="The control plane's token (/_mock/...). Default: a random one, printed as ATTACHKIT_MOCK_ADMIN_TOKEN.",
+)
+@click.option(
     "--storage-dir",
     type=click.Path(file_okay=False, path_type=Path),
     metavar="DIR",
@@ -227,6 +259,9 @@ def mock(
     webex_scan_seconds: float,
     webhook_failure_limit: int,
     webhook_timeout: float,
+    history_limit: int,
+    record_limit: int,
+    admin_token: str | None,
     storage_dir: Path | None,
     specs: Mapping[str, Path],
     access_log: bool,
@@ -263,6 +298,9 @@ def mock(
         webex_scan_seconds=webex_scan_seconds,
         webhook_failure_limit=webhook_failure_limit,
         webhook_timeout=webhook_timeout,
+        history_limit=history_limit,
+        record_limit=record_limit,
+        **({"admin_token": admin_token} if admin_token is not None else {}),
         storage_dir=storage_dir,
         specs=specs,
         faults=faults,

@@ -41,7 +41,7 @@ class MockApp:
     def __init__(self, config: MockConfig | None = None, **options: Unpack[MockOptions]) -> None:
         self.config = build_config(config, options)
         self.clock = Clock()
-        self.state = MockState()
+        self.state = MockState(history_limit=self.config.history_limit, record_limit=self.config.record_limit)
         self.contract = Contract(self.config.specs)
         missing = set(self.contract.operations) - set(HANDLERS)
         if missing:

@@ -161,7 +161,15 @@ async def read_limited(request: Request, limit: int) -> bytes | Problem:
         if len(buffer) > limit:
             return too_large(limit)
     mark_consumed(request)
-    return bytes(buffer)
+    body = bytes(buffer)
+    request.state.body = body  # for the request history
+    return body
+
+
+def body_read(request: Request) -> bytes | None:
+    """The body :func:`read_limited` read for this request, if it read one."""
+    body: bytes | None = getattr(request.state, "body", None)
+    return body
 
 
 async def finish_body(request: Request, response: Response) -> None:

@@ -29,6 +29,17 @@ class Clock:
         with self._lock:
             self._offset += seconds
 
+    @property
+    def offset(self) -> float:
+        """How far ahead of wall-clock time the mock's time is, in seconds."""
+        with self._lock:
+            return self._offset
+
+    def reset(self) -> None:
+        """Back to wall-clock time (offset 0)."""
+        with self._lock:
+            self._offset = 0.0
+
     def __repr__(self) -> str:
         return f"Clock(offset={self._offset:g}s)"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal, TypedDict
@@ -14,6 +15,9 @@ DEFAULT_CLIENT_ID = "attachkit-mock-client"
 DEFAULT_CLIENT_SECRET = "attachkit-mock-secret"  # noqa: S105 - a documented, local-only default
 DEFAULT_WEBEX_TOKEN = "attachkit-mock-webex-token"  # noqa: S105 - a documented, local-only default
 MIB = 1024 * 1024
+DEFAULT_HISTORY_LIMIT = 10_000
+DEFAULT_RECORD_LIMIT = 10_000
+MIN_ADMIN_TOKEN = 8  # a shorter token is guessable, and too short for the CLI's output redaction
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -44,6 +48,14 @@ class MockConfig:
             repeated failures but gives no number: 5 is the mock's choice.
         webhook_timeout: How long, in seconds, one webhook delivery may take (connect to answer) before it counts as
             failed.
+        history_limit: How many requests the history keeps (``mock.state.history``, ``GET /_mock/requests``); the
+            oldest are dropped beyond it, and counted (``mock.state.history_dropped``).
+        record_limit: How many records of each kind (uploads, attachments, download links, conversations, messages,
+            attachment actions, Webex messages, contents, webhooks, idempotency replays, deliveries) the mock keeps;
+            beyond it the oldest of that kind is dropped (its bytes on disk with it), and counted
+            (``mock.state.dropped_records``). With both limits, memory stays flat over a long run.
+        admin_token: The bearer token of the control plane under ``/_mock/`` (never shown in reprs, history or
+            logs). A random one by default; ``attachkit mock`` prints it as ``ATTACHKIT_MOCK_ADMIN_TOKEN``.
         storage_dir: Where uploaded bytes are kept; ``None`` means a temporary directory removed on close.
         specs: Spec sources by name (``talkdesk-attachments``, ...), overriding the packaged files.
         faults: Fault rules to install at start, as objects or as spec strings (see ``attachkit.testing``).
@@ -66,6 +78,9 @@ class MockConfig:
     webex_scan_seconds: float = 0.0
     webhook_failure_limit: int = 5
     webhook_timeout: float = 10.0
+    history_limit: int = DEFAULT_HISTORY_LIMIT
+    record_limit: int = DEFAULT_RECORD_LIMIT
+    admin_token: str = dataclasses.field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
     storage_dir: Path | None = None
     specs: Mapping[str, str | Path] = dataclasses.field(default_factory=dict)
     faults: tuple[str | FaultRule, ...] = ()
@@ -82,6 +97,11 @@ class MockConfig:
             raise ValueError("webhook_failure_limit must be at least 1")
         if not self.webhook_timeout > 0:
             raise ValueError("webhook_timeout must be positive")
+        for name in ("history_limit", "record_limit"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        if len(self.admin_token) < MIN_ADMIN_TOKEN or not self.admin_token.isprintable() or " " in self.admin_token:
+            raise ValueError(f"admin_token must be at least {MIN_ADMIN_TOKEN} printable characters, without spaces")
 
     @property
     def validates_responses(self) -> bool:
@@ -109,6 +129,9 @@ class ConfigOptions(TypedDict, total=False):
     webex_scan_seconds: float
     webhook_failure_limit: int
     webhook_timeout: float
+    history_limit: int
+    record_limit: int
+    admin_token: str
     storage_dir: Path | None
     specs: Mapping[str, str | Path]
 

@@ -9,19 +9,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from ._bodies import finish_body
+from ._bodies import body_read, declared_length, finish_body
 from ._checking import Binding, ResponseChecker
 from ._config import MockConfig
 from ._dialects import Dialect, Problem, to_json
 from ._faults import FaultRule, Faults
 from ._handlers import Reply
-from ._state import MockState
+from ._history import Redactor
+from ._state import Captured, MockState
 from ._transport import DropResponse
 
 logger = logging.getLogger("attachkit.testing")
@@ -39,6 +41,7 @@ class Pipeline:
         self.faults = faults
         self.checker = checker
         self.errors: list[str] = []
+        self.redactor = Redactor([config.client_secret, config.webex_token, config.admin_token])
 
     async def serve(
         self,
@@ -50,30 +53,41 @@ class Pipeline:
         *,
         record_path: str | None = None,
         faultable: bool = True,
+        recorded: bool = True,
     ) -> Response:
-        """Answer ``request`` with the outcome of ``work``, recorded under ``operation`` (and ``record_path``)."""
+        """Answer ``request`` with the outcome of ``work``, recorded under ``operation`` (and ``record_path``).
+
+        ``recorded=False`` (the control plane) keeps the request out of the counts and the history.
+        """
+        started_at, started = time.time(), time.perf_counter()
         tracking = dialect.new_tracking_id()
         method = request.method
         path = record_path or request.scope["path"]
-        self.state.received(operation)
+
+        def finished(status: int | None, outcome: str, response: Response | None = None) -> None:
+            if recorded:
+                self._record(request, operation, path, status, outcome, response, started_at, started)
+
+        if recorded:
+            self.state.received(operation)
         rule = self.faults.pick(operation) if faultable else None
         try:
             if rule is not None and rule.latency > 0:
                 await asyncio.sleep(rule.latency)
             if rule is not None and rule.drop == "before":
-                self.state.finished(operation, method, path, None, "dropped-before")
+                finished(None, "dropped-before")
                 return DropResponse()
             if rule is not None and rule.status is not None:
                 response = self.respond(self._fault_problem(rule, operation), dialect, tracking, binding, method)
                 await finish_body(request, response)
-                self.state.finished(operation, method, path, response.status_code, "faulted")
+                finished(response.status_code, "faulted", response)
                 return response
             outcome = await work(request, tracking)
         except ClientDisconnect:
-            self.state.finished(operation, method, path, None, "client-disconnected")
+            finished(None, "client-disconnected")
             return Response(status_code=400)  # nobody is listening any more
         except Exception as exc:  # a bug in the mock: record it, answer, keep serving
-            logger.exception("attachkit mock failed on %s %s", method, path)
+            logger.exception("attachkit mock failed on %s %s", method, self.redactor.text(path))
             self.errors.append(f"{operation}: {type(exc).__name__}: {exc}")
             outcome = Problem(500, "server_error", "Internal Server Error", description="the mock failed; see its log")
         if isinstance(outcome, Response):
@@ -83,10 +97,42 @@ class Pipeline:
             response = self.respond(outcome, dialect, tracking, binding, method)
         await finish_body(request, response)
         if rule is not None and rule.drop == "after":
-            self.state.finished(operation, method, path, None, "dropped-after")
+            finished(None, "dropped-after")
             return DropResponse()
-        self.state.finished(operation, method, path, response.status_code, "answered")
+        finished(response.status_code, "answered", response)
         return response
+
+    def _record(
+        self,
+        request: Request,
+        operation: str,
+        path: str,
+        status: int | None,
+        outcome: str,
+        response: Response | None,
+        started_at: float,
+        started: float,
+    ) -> None:
+        """Put the exchange in the history, secrets redacted (see ``_history``)."""
+        redact = self.redactor
+        sent: Captured | None = None
+        if response is not None:
+            kept = getattr(response, "body", None)  # a file streamed out (FileResponse) has none
+            body = bytes(kept) if isinstance(kept, (bytes, memoryview)) else None
+            length = response.headers.get("content-length", "")
+            sent = redact.capture(response.headers.items(), body, int(length) if length.isdigit() else None)
+        self.state.finished(
+            operation,
+            request.method,
+            redact.text(path),
+            status,
+            outcome,
+            started_at=started_at,
+            duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            query=redact.text(request.scope.get("query_string", b"").decode("latin-1")),
+            request=redact.capture(request.headers.items(), body_read(request), declared_length(request)),
+            response=sent,
+        )
 
     def _fault_problem(self, rule: FaultRule, target: str) -> Problem:
         status = rule.status or 500

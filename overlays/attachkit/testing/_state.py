@@ -17,8 +17,8 @@ from typing import Any, Literal
 UploadState = Literal["pending", "uploading", "uploaded"]
 ScanVerdict = Literal["clean", "infected", "unscannable"]
 WebhookStatus = Literal["active", "inactive"]
-HISTORY_LIMIT = 10_000
-DELIVERY_LIMIT = 10_000
+HISTORY_LIMIT = 10_000  # the defaults of MockConfig.history_limit and record_limit
+RECORD_LIMIT = 10_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -193,14 +193,53 @@ class Replay:
 
 
 @dataclasses.dataclass(frozen=True)
+class Captured:
+    """One side of a recorded exchange, secrets redacted (see ``_history``): its headers, and its body as text
+    when it is text (JSON, a form, XML, plain text), cut at ``HISTORY_BODY_CHARS`` characters.
+
+    ``size`` is the body's length in bytes when known; ``body`` is None for an empty or a binary body (a file).
+    """
+
+    headers: tuple[tuple[str, str], ...] = ()
+    body: str | None = None
+    size: int | None = None
+    truncated: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
 class RequestRecord:
-    """One request as the mock saw it. ``status`` is None when the connection was dropped before answering."""
+    """One request as the mock saw it. ``status`` is None when the connection was dropped before answering.
+
+    ``id`` numbers requests from 1 in the order they finished (it keeps counting when old records are dropped);
+    ``started_at`` is the wall-clock time it arrived (seconds since the epoch, not the mock's clock),
+    ``duration_ms`` how long the mock took; ``request`` and ``response`` hold headers and bodies with secrets
+    redacted (``response`` is None when no answer was sent).
+    """
 
     operation: str
     method: str
     path: str
     status: int | None
     outcome: str
+    id: int = 0
+    started_at: float = 0.0
+    duration_ms: float = 0.0
+    query: str = ""
+    request: Captured | None = dataclasses.field(default=None, repr=False)
+    response: Captured | None = dataclasses.field(default=None, repr=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class Violation:
+    """A request or a response that broke its spec, as a validating proxy reports it (kept in the state so that
+    ``GET /_mock/violations`` has a place to read from; the mock of its own records none there yet)."""
+
+    kind: Literal["request", "response"]
+    operation: str
+    method: str
+    path: str
+    status: int | None
+    problems: tuple[str, ...]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -234,13 +273,32 @@ class Store:
     replays: dict[tuple[str, ...], Replay] = dataclasses.field(default_factory=dict)
 
 
+# The Store's containers that are bounded by record_limit, oldest first (dicts keep insertion order); `messages`
+# is a list, and the deliveries and violations are deques of the state itself.
+_DICT_KINDS = (
+    "uploads",
+    "attachments",
+    "download_links",
+    "conversations",
+    "actions",
+    "webex_messages",
+    "contents",
+    "webhooks",
+    "replays",
+)
+
+
 class MockState:
     """The mock's record of what it stored and what it was asked, readable from any thread.
 
     Reads return snapshots: ``state.attachments`` is a new dict of frozen records each time.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, history_limit: int = HISTORY_LIMIT, record_limit: int = RECORD_LIMIT) -> None:
+        if history_limit < 1 or record_limit < 1:
+            raise ValueError("history_limit and record_limit must be at least 1")
+        self.history_limit = history_limit
+        self.record_limit = record_limit
         self._lock = threading.RLock()
         self._store = Store()
         self._received: collections.Counter[str] = collections.Counter()
@@ -248,17 +306,105 @@ class MockState:
         self._dropped: collections.Counter[str] = collections.Counter()
         self._faulted: collections.Counter[str] = collections.Counter()
         self._statuses: dict[str, collections.Counter[int]] = collections.defaultdict(collections.Counter)
-        self._history: collections.deque[RequestRecord] = collections.deque(maxlen=HISTORY_LIMIT)
-        self._deliveries: collections.deque[Delivery] = collections.deque(maxlen=DELIVERY_LIMIT)
+        self._history: collections.deque[RequestRecord] = collections.deque(maxlen=history_limit)
+        self._history_dropped = 0
+        self._sequence = 0  # the id of the last request recorded
+        self._dropped_records: collections.Counter[str] = collections.Counter()
+        self._deliveries: collections.deque[Delivery] = collections.deque(maxlen=record_limit)
         self._delivered = 0  # every delivery ever recorded, including those the deque has let go
+        self._violations: collections.deque[Violation] = collections.deque(maxlen=record_limit)
         self._in_flight = 0
         self._changed = threading.Condition(self._lock)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:
-        """Hold the lock and hand out the containers, so a check-then-store is atomic."""
+        """Hold the lock and hand out the containers, so a check-then-store is atomic; on the way out, the oldest
+        records beyond ``record_limit`` (per kind) are dropped."""
         with self._lock:
             yield self._store
+            self._prune(self._store)
+
+    def _prune(self, store: Store) -> None:
+        limit = self.record_limit
+        for kind in _DICT_KINDS:
+            records: dict[Any, Any] = getattr(store, kind)
+            while len(records) > limit:
+                key = next(iter(records))
+                self._drop(store, kind, records.pop(key))
+        if len(store.messages) > limit:
+            excess = len(store.messages) - limit
+            del store.messages[:excess]
+            self._dropped_records["messages"] += excess
+
+    def _drop(self, store: Store, kind: str, record: object) -> None:
+        """Count a dropped record and let go of what only it held: an index entry, its bytes on disk."""
+        self._dropped_records[kind] += 1
+        if isinstance(record, Upload):
+            store.upload_tokens.pop(record.token, None)
+            if record.path is not None and record.attachment_id not in store.attachments:
+                record.path.unlink(missing_ok=True)
+        elif isinstance(record, Attachment):
+            if store.names.get(record.name) == record.id:
+                del store.names[record.name]
+            upload = store.uploads.get(record.request_id)
+            if upload is None or upload.path != record.path:
+                record.path.unlink(missing_ok=True)
+        elif isinstance(record, Content):
+            record.path.unlink(missing_ok=True)
+
+    def reset(self) -> None:
+        """Forget every record, count and request (the files of the records included), as a new mock would.
+
+        Deliveries still in flight finish and are recorded afterwards.
+        """
+        with self._changed:
+            store = self._store
+            for kind in _DICT_KINDS:
+                records: dict[Any, Any] = getattr(store, kind)
+                while records:
+                    self._drop(store, kind, records.pop(next(iter(records))))
+            self._store = Store()
+            for counter in (self._received, self._processed, self._dropped, self._faulted, self._dropped_records):
+                counter.clear()
+            self._statuses.clear()
+            self._history.clear()
+            self._history_dropped = 0
+            self._deliveries.clear()
+            self._delivered = 0
+            self._violations.clear()
+            self._changed.notify_all()
+
+    @property
+    def history_dropped(self) -> int:
+        """How many requests the history has let go (beyond ``history_limit``), since the start or the last reset."""
+        with self._lock:
+            return self._history_dropped
+
+    @property
+    def dropped_records(self) -> dict[str, int]:
+        """How many records of each kind were dropped beyond ``record_limit`` (``messages``, ``deliveries``...)."""
+        with self._lock:
+            return dict(self._dropped_records)
+
+    def record_counts(self) -> dict[str, int]:
+        """How many records of each kind the mock holds now."""
+        with self._lock:
+            store = self._store
+            counts = {kind: len(getattr(store, kind)) for kind in _DICT_KINDS}
+            return {**counts, "messages": len(store.messages), "deliveries": len(self._deliveries)}
+
+    @property
+    def violations(self) -> list[Violation]:
+        """Requests and responses that broke their spec (the last ``record_limit``), oldest first."""
+        with self._lock:
+            return list(self._violations)
+
+    def add_violation(self, violation: Violation) -> None:
+        """Record a violation."""
+        with self._lock:
+            if len(self._violations) == self._violations.maxlen:
+                self._dropped_records["violations"] += 1
+            self._violations.append(violation)
 
     @property
     def uploads(self) -> dict[str, Upload]:
@@ -312,7 +458,7 @@ class MockState:
 
     @property
     def deliveries(self) -> list[Delivery]:
-        """Webhook deliveries made (the last 10,000), in the order they finished."""
+        """Webhook deliveries made (the last ``record_limit``), in the order they finished."""
         with self._lock:
             return list(self._deliveries)
 
@@ -330,6 +476,9 @@ class MockState:
     def delivery_finished(self, records: list[Delivery]) -> None:
         """Record how a scheduled delivery ended (none, one or two attempts), and wake whoever waits."""
         with self._changed:
+            room = (self._deliveries.maxlen or 0) - len(self._deliveries)
+            if len(records) > room:
+                self._dropped_records["deliveries"] += len(records) - room
             self._deliveries.extend(records)
             self._delivered += len(records)
             self._in_flight -= 1
@@ -368,8 +517,22 @@ class MockState:
         with self._lock:
             self._processed[operation] += 1
 
-    def finished(self, operation: str, method: str, path: str, status: int | None, outcome: str) -> None:
-        """Record how a request ended: answered with ``status``, or dropped (``status`` None)."""
+    def finished(
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        status: int | None,
+        outcome: str,
+        *,
+        started_at: float = 0.0,
+        duration_ms: float = 0.0,
+        query: str = "",
+        request: Captured | None = None,
+        response: Captured | None = None,
+    ) -> RequestRecord:
+        """Record how a request ended: answered with ``status``, or dropped (``status`` None); the history keeps
+        the last ``history_limit`` and counts the ones it lets go."""
         with self._lock:
             if outcome.startswith("dropped"):
                 self._dropped[operation] += 1
@@ -377,7 +540,24 @@ class MockState:
                 self._statuses[operation][status] += 1
             if outcome == "faulted":
                 self._faulted[operation] += 1
-            self._history.append(RequestRecord(operation, method, path, status, outcome))
+            self._sequence += 1
+            record = RequestRecord(
+                operation,
+                method,
+                path,
+                status,
+                outcome,
+                id=self._sequence,
+                started_at=started_at,
+                duration_ms=duration_ms,
+                query=query,
+                request=request,
+                response=response,
+            )
+            if len(self._history) == self._history.maxlen:
+                self._history_dropped += 1
+            self._history.append(record)
+            return record
 
     @property
     def requests(self) -> dict[str, int]:
@@ -410,7 +590,7 @@ class MockState:
 
     @property
     def history(self) -> list[RequestRecord]:
-        """The last requests (up to 10,000), oldest first."""
+        """The last requests (up to ``history_limit``), oldest first."""
         with self._lock:
             return list(self._history)
 
@@ -422,5 +602,5 @@ class MockState:
                 f"messages={len(store.messages)}, actions={len(store.actions)}, "
                 f"webex_messages={len(store.webex_messages)}, webhooks={len(store.webhooks)}, "
                 f"deliveries={self._delivered}, "
-                f"requests={sum(self._received.values())})"
+                f"requests={sum(self._received.values())}, history_dropped={self._history_dropped})"
             )
