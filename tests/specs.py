@@ -43,3 +43,4 @@ def resolve(name: str, node: dict[str, Any]) -> dict[str, Any]:
 
 
 ALL = SPEC_NAMES
+CONTROL = "mock-control"  # the mock's control plane: generated like the others, but no vendor's API
