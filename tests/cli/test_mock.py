@@ -46,6 +46,8 @@ EXPORTED = {
     "TALKDESK_TOKEN_URL",
     "WEBEX_ACCESS_TOKEN",
     "WEBEX_BASE_URL",
+    "ATTACHKIT_MOCK_URL",
+    "ATTACHKIT_MOCK_ADMIN_TOKEN",
 }
 STARTUP = 60.0  # seconds: generous for a cold interpreter on a slow CI machine
 
@@ -117,6 +119,8 @@ def test_mock_prints_exports_that_point_the_cli_at_it(
     banner, exports = read_until_exports(lines_of(process.stdout))
     assert set(exports) == EXPORTED
     assert exports["TALKDESK_BASE_URL"] == f"http://127.0.0.1:{port}/talkdesk"
+    assert exports["ATTACHKIT_MOCK_URL"] == f"http://127.0.0.1:{port}"
+    assert len(exports["ATTACHKIT_MOCK_ADMIN_TOKEN"]) >= 32  # random: secrets.token_urlsafe(32)
     assert any("create_attachment_action" in line for line in banner)  # the --fault rule was installed
 
     env: dict[str, str | None] = {"TALKDESK_REGION": None, **exports}

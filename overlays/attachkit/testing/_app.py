@@ -21,6 +21,7 @@ from ._checking import ResponseChecker, ResponseViolation
 from ._clock import Clock
 from ._config import MockConfig, MockOptions, build_config
 from ._contract import Contract
+from ._control import ControlPlane
 from ._deliveries import Deliverer
 from ._endpoints import HANDLERS, Endpoints
 from ._faults import STANDARD_STATUSES, FaultRule, Faults, parse_fault
@@ -68,8 +69,11 @@ class MockApp:
         endpoints = Endpoints(
             self.config, self.contract, self.state, self.clock, self._tokens, self.blobs, services, self._pipeline
         )
+        self.control = ControlPlane(
+            self.config, self.state, self.clock, self.faults, self._pipeline, self._checker.violations, self.reset
+        )
         self._asgi = Starlette(
-            routes=endpoints.routes(),
+            routes=[*self.control.routes(), *endpoints.routes()],
             exception_handlers={404: endpoints.unmatched, 405: endpoints.unmatched},
         )
         self._asgi.router.redirect_slashes = False  # a redirect is not something either vendor documents
@@ -90,6 +94,15 @@ class MockApp:
     def expire_tokens(self) -> int:
         """Expire every issued Talkdesk token now; returns how many were valid."""
         return self._tokens.expire_all()
+
+    def reset(self) -> None:
+        """Back to a fresh mock: every stored record (and its bytes), count, request, delivery and violation is
+        forgotten, every fault rule removed, and the clock put back to wall-clock time. The configuration and the
+        Talkdesk tokens already issued are kept. ``POST /_mock/reset`` does this."""
+        self.state.reset()
+        self.faults.clear()
+        self.clock.reset()
+        self._checker.violations.clear()
 
     def close(self) -> None:
         """Remove the temporary storage directory, if the mock made one."""

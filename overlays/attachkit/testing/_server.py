@@ -17,6 +17,7 @@ from .._environment import WEBEX as WEBEX_ENV
 from ._app import MockApp, ResponseViolation
 from ._clock import Clock
 from ._config import ConfigOptions, MockConfig, MockOptions
+from ._control import CONTROL_PREFIX
 from ._dialects import TALKDESK_PREFIX, TOKEN_PATH, WEBEX_PREFIX
 from ._faults import FaultRule, Faults
 from ._kwargs import TalkdeskKwargs, WebexKwargs
@@ -244,6 +245,20 @@ class MockServer:
         """Expire every issued Talkdesk access token now; returns how many were valid."""
         return self.app.expire_tokens()
 
+    def reset(self) -> None:
+        """Back to a fresh mock (records, counts, history, deliveries, faults, clock); see :meth:`MockApp.reset`."""
+        self.app.reset()
+
+    @property
+    def control_url(self) -> str:
+        """The control plane's root (``.../_mock``); its routes need :attr:`admin_token`."""
+        return self.url + CONTROL_PREFIX
+
+    @property
+    def admin_token(self) -> str:
+        """The control plane's bearer token."""
+        return self.app.config.admin_token
+
     # Webhook deliveries -------------------------------------------------------------------------------------------
 
     @property
@@ -273,8 +288,15 @@ class MockServer:
         return f"MockServer({where}, account={self.account!r}, client_id={self.client_id!r})"
 
 
-def export_lines(talkdesk_base_url: str, token_url: str, webex_base_url: str, config: MockConfig) -> list[str]:
-    """The ``export NAME=value`` lines that point attachkit at a running mock."""
+MOCK_URL_ENV = "ATTACHKIT_MOCK_URL"
+MOCK_ADMIN_TOKEN_ENV = "ATTACHKIT_MOCK_ADMIN_TOKEN"  # noqa: S105 - a variable name, not a secret
+
+
+def export_lines(
+    talkdesk_base_url: str, token_url: str, webex_base_url: str, config: MockConfig, mock_url: str | None = None
+) -> list[str]:
+    """The ``export NAME=value`` lines that point attachkit at a running mock; with ``mock_url``, also the mock's
+    root and admin token (``ATTACHKIT_MOCK_URL``, ``ATTACHKIT_MOCK_ADMIN_TOKEN``) for its control plane."""
     # The same arguments `talkdesk_kwargs()` / `webex_kwargs()` give, under the names the clients read.
     talkdesk = {
         "account": config.account,
@@ -285,6 +307,8 @@ def export_lines(talkdesk_base_url: str, token_url: str, webex_base_url: str, co
     }
     webex = {"access_token": config.webex_token, "base_url": webex_base_url}
     values = {TALKDESK_ENV[k]: v for k, v in talkdesk.items()} | {WEBEX_ENV[k]: v for k, v in webex.items()}
+    if mock_url is not None:
+        values |= {MOCK_URL_ENV: mock_url, MOCK_ADMIN_TOKEN_ENV: config.admin_token}
     return [f"export {name}={shlex.quote(value)}" for name, value in values.items()]
 
 
@@ -296,11 +320,12 @@ def _banner(url: str, app: MockApp) -> str:
         f"  Talkdesk token URL:  {url}{TOKEN_PATH}",
         f"  Webex base URL:      {url}{WEBEX_PREFIX}",
         f"  Specs:               {url}/specs/<name>.yaml",
+        f"  Control plane:       {url}{CONTROL_PREFIX}/ (bearer $ATTACHKIT_MOCK_ADMIN_TOKEN)",
         "  Faults:",
         *rules,
         "",
         "# Local credentials; paste into your shell:",
-        *export_lines(url + TALKDESK_PREFIX, url + TOKEN_PATH, url + WEBEX_PREFIX, app.config),
+        *export_lines(url + TALKDESK_PREFIX, url + TOKEN_PATH, url + WEBEX_PREFIX, app.config, url),
         "",
         "Press Ctrl+C to stop.",
     ]
