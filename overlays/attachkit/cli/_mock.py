@@ -7,6 +7,7 @@ field has an option whose parameter name is the field's name, so the values go t
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Literal
@@ -17,7 +18,8 @@ from .._specs import SPEC_NAMES
 from ..testing._config import MockConfig
 from ._errors import ExitCode
 from ._output import Output
-from ._state import State, pass_state
+from ._remote_mock import add_remote_commands
+from ._state import State
 
 # The third-party modules behind `attachkit[mock]`; missing one of these means the extra is not installed.
 _MOCK_EXTRA = frozenset({"starlette", "uvicorn", "openapi_core", "yaml", "jsonschema"})
@@ -94,7 +96,7 @@ def _specs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
     return specs
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option(
     "--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port; 0 picks a free one."
@@ -235,9 +237,9 @@ def _specs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
     help=f"Serve this file instead of a packaged spec ({', '.join(SPEC_NAMES)}); repeat for more.",
 )
 @click.option("--access-log", is_flag=True, help="Log every request (storage URLs include their link tokens).")
-@pass_state
+@click.pass_context
 def mock(
-    state: State,
+    ctx: click.Context,
     *,
     host: str,
     port: int,
@@ -266,12 +268,15 @@ def mock(
     specs: Mapping[str, Path],
     access_log: bool,
 ) -> None:
-    """Run the local mock of Talkdesk and Webex until Ctrl+C.
+    """Run the local mock of Talkdesk and Webex until Ctrl+C; or, with a command, steer a running one.
 
     It prints its URLs and `export NAME=value` lines for the TALKDESK_* and WEBEX_* variables: paste them
     into another shell and both this CLI and the SDK talk to the mock. Needs `pip install 'attachkit[mock]'`.
     The same command runs as `python -m attachkit.testing`.
     Fault syntax: `python -c "import attachkit.testing as t; help(t)"`.
+
+    The commands (fault, state, requests, clock, reset) use the running mock's control plane (/_mock/), found
+    through the ATTACHKIT_MOCK_URL and ATTACHKIT_MOCK_ADMIN_TOKEN lines it prints.
 
     \b
     Examples:
@@ -279,7 +284,12 @@ def mock(
       attachkit mock --port 0 --fault send_message:429:retry-after=2:times=1
       attachkit mock --fault '*:503:p=0.1:seed=7' --fault token:latency=2
       attachkit mock --storage-dir ./uploads --token-expires-in 3600
+      attachkit mock fault add send_message:429:times=1    # in another shell, after the export lines
     """
+    if ctx.invoked_subcommand is not None:
+        return  # a control-plane command: its own options say which mock
+    state = ctx.find_object(State)
+    assert state is not None, "the attachkit group or python -m attachkit.testing creates the State"
     config = MockConfig(
         account=account,
         client_id=client_id,
@@ -300,11 +310,12 @@ def mock(
         webhook_timeout=webhook_timeout,
         history_limit=history_limit,
         record_limit=record_limit,
-        **({"admin_token": admin_token} if admin_token is not None else {}),
         storage_dir=storage_dir,
         specs=specs,
         faults=faults,
     )
+    if admin_token is not None:
+        config = dataclasses.replace(config, admin_token=admin_token)
     with _needs_mock_extra(state):
         from ..testing import serve
     try:
@@ -315,3 +326,6 @@ def mock(
         reason = exc.strerror or str(exc)
         state.output.error(f"{reason}: {exc.filename}" if exc.filename else f"cannot listen on {host}:{port}: {reason}")
         raise click.exceptions.Exit(ExitCode.ERROR) from exc
+
+
+add_remote_commands(mock)

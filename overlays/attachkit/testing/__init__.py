@@ -87,6 +87,7 @@ if TYPE_CHECKING:
     )
     from ._faults import FaultRule, Faults, RetryAfter, parse_fault
     from ._kwargs import TalkdeskKwargs, WebexKwargs
+    from ._remote import RemoteMock, RemoteMockError
     from ._server import MockServer, export_lines, serve
     from ._state import (
         Action,
@@ -122,6 +123,8 @@ _EXPORTS = {
     "parse_fault": "_faults",
     "TalkdeskKwargs": "_kwargs",
     "WebexKwargs": "_kwargs",
+    "RemoteMock": "_remote",
+    "RemoteMockError": "_remote",
     "MockServer": "_server",
     "export_lines": "_server",
     "serve": "_server",
@@ -183,6 +186,8 @@ __all__ = [
     "MockOptions",
     "MockServer",
     "MockState",
+    "RemoteMock",
+    "RemoteMockError",
     "RequestCounts",
     "RequestRecord",
     "ResponseViolation",
