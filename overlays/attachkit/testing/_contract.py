@@ -3,6 +3,11 @@
 Everything the mock accepts or refuses on the grounds of shape comes from the OpenAPI documents at run time,
 through openapi-core. Changing a constraint in a spec changes what the mock accepts, with no code edited here.
 openapi-core has no type stubs, so its objects stay inside this module.
+
+Each operation is also compiled once, at load (``_compiled``): a request or response that the compiled form finds
+conforming is answered without openapi-core, which is consulted only for the rest, so every refusal and its
+messages come from openapi-core as before. ``CROSS_CHECK`` (for tests) asks openapi-core about everything and
+raises when the two disagree on something the compiled form accepted.
 """
 
 from __future__ import annotations
@@ -29,10 +34,16 @@ from starlette.datastructures import Headers
 
 from attachkit._specs import spec_path
 
+from ._compiled import CompiledOperation, compile_document
 from ._dialects import VENDORS, FieldError, Vendor
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _MAX_DESCRIPTION = 200
+CROSS_CHECK = False  # tests: every compiled verdict of "conforms" is checked against openapi-core
+
+
+class CrossCheckError(AssertionError):
+    """The compiled validation accepted what openapi-core refuses (raised only with ``CROSS_CHECK``)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -124,6 +135,15 @@ class SpecDocument:
         self._params_validator: Any = V30RequestParametersValidator(openapi.spec)
         self._response_validator: Any = V30ResponseValidator(openapi.spec)
         self.operations = tuple(self._read_operations(vendor))
+        parts = urlsplit(self.server_url)
+        self._host_url = f"{parts.scheme}://{parts.netloc}"
+        self._base_path = parts.path.rstrip("/")
+        compiled = compile_document(data, self._host_url)
+        self._compiled: dict[str, CompiledOperation] = {
+            op.operation_id: compiled[(op.path, op.method.lower())]
+            for op in self.operations
+            if (op.path, op.method.lower()) in compiled
+        }
 
     def _read_operations(self, vendor: Vendor) -> Iterable[Operation]:
         data = self.data
@@ -205,6 +225,28 @@ class SpecDocument:
         content_type: str,
     ) -> tuple[FieldError, ...]:
         """The fields of a request that violate the spec (empty when it conforms)."""
+        query = list(query)
+        compiled = self._compiled.get(op.operation_id)
+        if compiled is not None and compiled.request_conforms(
+            self._base_path + path, path_params, query, headers, body, content_type.lower()
+        ):
+            if CROSS_CHECK:
+                found = self._request_errors(op, path, path_params, query, headers, body, content_type)
+                if found:
+                    raise CrossCheckError(f"{op.operation_id}: compiled validation accepted a request with {found}")
+            return ()
+        return self._request_errors(op, path, path_params, query, headers, body, content_type)
+
+    def _request_errors(
+        self,
+        op: Operation,
+        path: str,
+        path_params: Mapping[str, str],
+        query: Iterable[tuple[str, str]],
+        headers: Headers,
+        body: bytes | None,
+        content_type: str,
+    ) -> tuple[FieldError, ...]:
         request = self._request(
             op.method, path, query=query, headers=headers, body=body, content_type=content_type, path_params=path_params
         )
@@ -226,6 +268,20 @@ class SpecDocument:
         self, op: Operation, path: str, status: int, headers: Headers, body: bytes | None, media_type: str
     ) -> list[str]:
         """Why a response does not conform to the operation's spec (empty when it does)."""
+        compiled = self._compiled.get(op.operation_id)
+        if compiled is not None and compiled.response_conforms(
+            self._base_path + path, status, headers, body, media_type.lower()
+        ):
+            if CROSS_CHECK:
+                found = self._response_errors(op, path, status, headers, body, media_type)
+                if found:
+                    raise CrossCheckError(f"{op.operation_id}: compiled validation accepted a {status} with {found}")
+            return []
+        return self._response_errors(op, path, status, headers, body, media_type)
+
+    def _response_errors(
+        self, op: Operation, path: str, status: int, headers: Headers, body: bytes | None, media_type: str
+    ) -> list[str]:
         request = self._request(op.method, path)
         response = _ValidationResponse(status, media_type.lower(), headers, body)
         return [_short(str(error), 500) for error in self._response_validator.iter_errors(request, response)]
