@@ -369,6 +369,7 @@ class MockState:
             self._statuses.clear()
             self._history.clear()
             self._history_dropped = 0
+            self._sequence = 0
             self._deliveries.clear()
             self._delivered = 0
             self._violations.clear()
