@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Unpack
 
+import httpx
 from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
@@ -27,8 +28,11 @@ from ._endpoints import HANDLERS, Endpoints
 from ._faults import STANDARD_STATUSES, FaultRule, Faults, parse_fault
 from ._handlers import Services
 from ._pipeline import Pipeline
-from ._state import MockState
+from ._state import MockState, RequestRecord
 from ._storage import BlobStore
+
+# Request names in the history that are not spec operations.
+_OTHER_OPERATIONS = ("token", "upload", "download", "spec", "index", "unmatched")
 
 __all__ = ["MockApp", "ResponseViolation", "create_app"]  # ResponseViolation: imported from here by the package
 
@@ -94,6 +98,50 @@ class MockApp:
     def expire_tokens(self) -> int:
         """Expire every issued Talkdesk token now; returns how many were valid."""
         return self._tokens.expire_all()
+
+    # Assertions on what was called ----------------------------------------------------------------------------
+
+    def calls(self, operation: str) -> list[RequestRecord]:
+        """The requests to ``operation`` the history holds (the last ``history_limit`` of all requests), oldest
+        first, headers and bodies redacted. ``operation`` is an operationId or ``token``, ``upload``,
+        ``download``, ``spec``, ``index``, ``unmatched``; anything else is a ValueError (a typo never passes)."""
+        self._known(operation)
+        return [record for record in self.state.history if record.operation == operation]
+
+    def assert_called(self, operation: str, times: int | None = None) -> None:
+        """Fail (AssertionError) unless ``operation`` was requested (exactly ``times`` times when given).
+
+        Counts every request received, answered or faulted or dropped, beyond the history's bound too.
+        """
+        self._known(operation)
+        received = self.state.counts(operation).received
+        if (received == 0) if times is None else (received != times):
+            wanted = "at least once" if times is None else f"{times} time{'s' if times != 1 else ''}"
+            seen = ", ".join(f"{op}: {n}" for op, n in sorted(self.state.requests.items())) or "nothing"
+            raise AssertionError(f"expected {operation} to be called {wanted}, it was called {received}; seen: {seen}")
+
+    def assert_not_called(self, operation: str) -> None:
+        """Fail (AssertionError) if ``operation`` was requested at all."""
+        self.assert_called(operation, times=0)
+
+    def _known(self, operation: str) -> None:
+        if operation not in self.contract.operations and operation not in _OTHER_OPERATIONS:
+            raise ValueError(
+                f"no operation {operation!r}; operationIds are those of the specs, or one of "
+                f"{', '.join(_OTHER_OPERATIONS)}"
+            )
+
+    def asgi_client(self, base_url: str = "http://127.0.0.1") -> httpx.AsyncClient:
+        """An ``httpx.AsyncClient`` that sends to this app in-process (no socket), for the async clients::
+
+            AsyncWebexClient(access_token=app.config.webex_token, base_url="http://127.0.0.1/webex/v1",
+                             http_client=app.asgi_client())
+
+        httpx has no synchronous ASGI transport, so the sync clients need a served mock (:class:`MockServer`).
+        In-process, a ``drop-*`` fault raises ``httpx.RemoteProtocolError`` in the caller; webhook deliveries
+        still go out over loopback.
+        """
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=self), base_url=base_url)
 
     def reset(self) -> None:
         """Back to a fresh mock: every stored record (and its bytes), count, request, delivery and violation is

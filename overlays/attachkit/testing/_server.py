@@ -21,7 +21,7 @@ from ._control import CONTROL_PREFIX
 from ._dialects import TALKDESK_PREFIX, TOKEN_PATH, WEBEX_PREFIX
 from ._faults import FaultRule, Faults
 from ._kwargs import TalkdeskKwargs, WebexKwargs
-from ._state import Delivery, MockState
+from ._state import Delivery, MockState, RequestRecord
 from ._transport import TransportExposingProtocol
 
 STARTUP_TIMEOUT = 30.0
@@ -244,6 +244,21 @@ class MockServer:
     def expire_tokens(self) -> int:
         """Expire every issued Talkdesk access token now; returns how many were valid."""
         return self.app.expire_tokens()
+
+    def calls(self, operation: str) -> list[RequestRecord]:
+        """The requests to ``operation`` in the history, oldest first, redacted (see :meth:`MockApp.calls`)."""
+        return self.app.calls(operation)
+
+    def assert_called(self, operation: str, times: int | None = None) -> None:
+        """Fail unless ``operation`` was requested (exactly ``times`` times when given)::
+
+        attachkit_mock.assert_called("send_message", times=1)
+        """
+        self.app.assert_called(operation, times)
+
+    def assert_not_called(self, operation: str) -> None:
+        """Fail if ``operation`` was requested at all."""
+        self.app.assert_not_called(operation)
 
     def reset(self) -> None:
         """Back to a fresh mock (records, counts, history, deliveries, faults, clock); see :meth:`MockApp.reset`."""

@@ -9,6 +9,19 @@
     @pytest.mark.attachkit_mock(webex_create_status=202, token_expires_in=60)
     def test_configured(attachkit_mock): ...
 
+The fixture is a :class:`~attachkit.testing.MockServer`, with assertions on what was called::
+
+    def test_sends_once(attachkit_mock):
+        ...
+        attachkit_mock.assert_called("send_message", times=1)
+        attachkit_mock.assert_not_called("create_attachment")
+        [sent] = attachkit_mock.calls("send_message")      # history entries, secrets redacted
+        assert sent.status == 201 and sent.request.body is not None
+
+``attachkit_mock_app`` is the in-process variant (no socket, no thread): a :class:`~attachkit.testing.MockApp`
+whose ``asgi_client()`` is an ``httpx.AsyncClient`` for the async clients (``http_client=``). httpx has no
+synchronous ASGI transport, so the sync clients need ``attachkit_mock``.
+
 Override the ``attachkit_mock_options`` fixture to configure every test of a module or package. Responses are
 validated against the specs, and a test whose mock sent a non-conforming response fails at teardown.
 Loading the plugin imports nothing heavy; the mock and its dependencies load when a test uses the fixture.
@@ -23,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from ._app import MockApp
     from ._server import MockServer
 
 
@@ -53,3 +67,19 @@ def attachkit_mock(request: pytest.FixtureRequest, attachkit_mock_options: dict[
         yield mock
     if mock.response_violations:
         pytest.fail(f"the attachkit mock sent responses that break its spec: {mock.response_violations}")
+
+
+@pytest.fixture
+def attachkit_mock_app(request: pytest.FixtureRequest, attachkit_mock_options: dict[str, Any]) -> Iterator[MockApp]:
+    """The mock as an in-process ASGI app (:class:`~attachkit.testing.MockApp`), configured like
+    :func:`attachkit_mock`, closed after the test; responses that break the spec fail it at teardown."""
+    from . import MockConfig, create_app
+
+    options: dict[str, Any] = {"validate_responses": True, **attachkit_mock_options}
+    marker = request.node.get_closest_marker("attachkit_mock")
+    if marker is not None:
+        options.update(marker.kwargs)
+    with create_app(dataclasses.replace(MockConfig(), **options)) as app:
+        yield app
+    if app.response_violations:
+        pytest.fail(f"the attachkit mock sent responses that break its spec: {app.response_violations}")
