@@ -5,11 +5,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
 from attachkit._attempts import call_options
 from attachkit._config import Timeout
+from attachkit._error_mapping import unexpected_success
+from attachkit._exchange import exchange
 from attachkit._generated._sync.base import Resource
 from attachkit._generated._sync.downloads import receive
 from attachkit._generated._sync.raw import wrap
@@ -21,6 +24,7 @@ from attachkit.errors import APIError, LockedError, ValidationError
 from attachkit.webex._messages import (
     DEFAULT_SCAN_WAIT,
     PACKAGE,
+    Checked,
     FilePart,
     check_message_id,
     check_scan_wait,
@@ -135,13 +139,20 @@ class Messages(Resource[AuthenticatedClient]):
     ) -> None:
         """Delete a message by id (Webex answers 204). An unknown id raises `NotFoundError`."""
         check_message_id("delete_message", message_id)
-        self._call(
+        answer = self._call(
             "delete_message",
             lambda: delete_message.sync_detailed(message_id, client=self._api),
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
         )
+        if answer.status_code != HTTPStatus.NO_CONTENT:
+            raise unexpected_success(
+                self._session.settings.vendor,
+                answer.response,
+                f"delete_message answered {answer.status_code}, which its spec does not describe; "
+                "the message may have been deleted",
+            )
 
 
 class Contents(Resource[AuthenticatedClient]):
@@ -170,9 +181,10 @@ class Contents(Resource[AuthenticatedClient]):
         Webex scans each file for malware before it lets it out. While it scans it answers 423 Locked, and
         `download` waits as its `Retry-After` says (5 s when it says nothing, at least 1 s) until `max_scan_wait`
         seconds (300 by default) have passed since it started, then raises `LockedError`. The first waits are
-        the retry budget's (`max_retries` retries of a 423, each waited when it asks at most the policy's
-        `max_retry_wait`), so a scan that ends within them takes no more than they do; `max_scan_wait` bounds
-        the waits after them.
+        the retry budget's: a 423 is retried `max_retries` times like any refused request (waiting its
+        `Retry-After` when that is at most the policy's `max_retry_wait`), and those waits alone may outlast a
+        `max_scan_wait` shorter than them; the waits after them stay within `max_scan_wait`.
+
         A file found infected raises `GoneError` (410). A file that cannot be scanned, such as an encrypted
         archive, raises `PreconditionRequiredError` (428), unless `allow_unscannable=True` asks for it anyway.
         """
@@ -206,16 +218,26 @@ class Contents(Resource[AuthenticatedClient]):
         url = "/contents/" + quote(content, safe="")
         while True:
             try:
-                with call_options(timeout, max_retries, extra_headers):
-                    return receive(self._session.api, url, sink, progress, params=params)
+                with call_options(timeout, max_retries, extra_headers), exchange("get_content") as seen:
+                    checked = Checked(sink, seen)
+                    written = receive(self._session.api, url, Sink(checked), progress, params=params)
             except LockedError as exc:
                 wait = scan_poll(exc.retry_after)
                 left = give_up - clock.monotonic()
                 if left <= 0:
                     raise
                 clock.sleep(min(wait, left))
+                continue
             except APIError as exc:
                 raise explained(exc, content) from None
+            other = checked.unexpected()
+            if other is not None:
+                raise unexpected_success(
+                    self._session.settings.vendor,
+                    other,
+                    f"get_content answered {other.status_code}, which its spec does not describe; nothing was written",
+                )
+            return written
 
 
 class MessagesWithRawResponse:

@@ -185,13 +185,20 @@ class Webhooks(Resource[AuthenticatedClient]):
     ) -> None:
         """Delete a webhook (Webex answers 204). An unknown id raises `NotFoundError`."""
         check_id("delete_webhook", webhook_id)
-        self._call(
+        answer = self._call(
             "delete_webhook",
             lambda: delete_webhook.sync_detailed(webhook_id, client=self._api),
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
         )
+        if answer.status_code != HTTPStatus.NO_CONTENT:
+            raise unexpected_success(
+                self._session.settings.vendor,
+                answer.response,
+                f"delete_webhook answered {answer.status_code}, which its spec does not describe; "
+                "the webhook may have been deleted",
+            )
 
     def ensure(
         self,

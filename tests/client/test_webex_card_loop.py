@@ -305,6 +305,23 @@ async def test_a_download_that_breaks_leaves_no_partial_file(face: LoopFace, tmp
     assert leftovers(tmp_path) == ["kept.bin"]
 
 
+async def test_an_answer_other_than_the_file_is_not_written(face: LoopFace, tmp_path: Path) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(206, content=DATA[:100], headers={"Content-Range": f"bytes 0-99/{len(DATA)}"})
+
+    wx = face.webex_over(handler)
+    dest = tmp_path / "kept.bin"
+    dest.write_bytes(b"the old version")
+    buffer = io.BytesIO()
+    for target in (dest, buffer):
+        with pytest.raises(errors.UnexpectedResponseError) as caught:
+            await done(wx.contents.download("c-1", target))
+        assert caught.value.status_code == 206 and caught.value.body == DATA[:100]
+        assert "get_content answered 206" in str(caught.value)
+    assert dest.read_bytes() == b"the old version" and buffer.getvalue() == b""
+    assert leftovers(tmp_path) == ["kept.bin"]
+
+
 async def test_423_while_scanning_is_waited_out_on_the_clock(face: LoopFace, tmp_path: Path) -> None:
     # 90 s is longer than the retry policy's max_retry_wait (60 s): download's own scan wait does it.
     with strict_mock(webex_scan_seconds=90) as mock:
@@ -403,6 +420,8 @@ async def test_an_unscannable_file_needs_allow_unscannable(face: LoopFace, mock:
         "{mock}/other/v1/contents/abc",
         "{base}.evil.example/contents/abc",
         "{base}/messages/abc",
+        "{base}/contents/",
+        "{base}/contents/abc/def",
     ],
 )
 async def test_a_content_url_elsewhere_is_refused_and_nothing_is_sent(

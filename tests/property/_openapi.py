@@ -70,4 +70,29 @@ def server_path(name: str) -> str:
 
 
 def parse(request: httpx.Request) -> Any:
-    return json.loads(request.content) if request.content else None
+    """The request's body: JSON as its value; `multipart/form-data` as {name: text, or bytes for a file part}."""
+    if not request.content:
+        return None
+    media, _, params = request.headers.get("content-type", "").partition(";")
+    if media.strip() == "multipart/form-data":
+        boundary = params.strip().removeprefix("boundary=").strip('"')
+        return form_parts(request.content, boundary.encode("ascii"))
+    return json.loads(request.content)
+
+
+def form_parts(content: bytes, boundary: bytes) -> dict[str, str | bytes]:
+    """The parts of a `multipart/form-data` body, byte for byte (RFC 7578), by name; a part with a filename as bytes."""
+    parts: dict[str, str | bytes] = {}
+    chunks = content.split(b"--" + boundary)
+    assert chunks[0] == b"" and chunks[-1] in (b"--\r\n", b"--"), "a body of boundary-delimited parts"
+    for chunk in chunks[1:-1]:
+        assert chunk.startswith(b"\r\n") and chunk.endswith(b"\r\n")
+        head, _, data = chunk[2:-2].partition(b"\r\n\r\n")
+        disposition = next(
+            line for line in head.decode("utf-8").split("\r\n") if line.lower().startswith("content-disposition:")
+        )
+        name = re.search(r'; name="([^"]*)"', disposition)
+        assert name is not None, disposition
+        assert name[1] not in parts, f"part {name[1]} sent twice"
+        parts[name[1]] = data if "; filename=" in disposition else data.decode("utf-8")
+    return parts

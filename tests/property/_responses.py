@@ -51,6 +51,11 @@ def documented_responses(op: Operation) -> dict[int, dict[str, Any]]:
     return {int(code): specs.resolve(op.spec, response) for code, response in op.spec_operation["responses"].items()}
 
 
+def is_binary(op: Operation, schema: dict[str, Any]) -> bool:
+    """Whether `schema` is a file's bytes (`type: string, format: binary`), drawn as bytes, not as a JSON value."""
+    return specs.resolve(op.spec, schema).get("format") == "binary"
+
+
 def json_schema(op: Operation, status: int) -> dict[str, Any] | None:
     """The JSON schema `op` documents for `status`, if any."""
     response = documented_responses(op).get(status, {})
@@ -59,14 +64,16 @@ def json_schema(op: Operation, status: int) -> dict[str, Any] | None:
 
 
 def _header_values(op: Operation, response: dict[str, Any]) -> st.SearchStrategy[tuple[tuple[str, str], ...]]:
-    """Each documented response header, present or not, with a value its schema allows.
+    """Each documented response header, present or not, with a value its schema allows (as text).
 
     `Retry-After` is also drawn as whole seconds, so that the branch reading a usable wait runs often.
     """
     schemas = Schemas(op.spec)
     optional: dict[str, st.SearchStrategy[str]] = {}
     for name, header in response.get("headers", {}).items():
-        value = schemas.valid(specs.resolve(op.spec, header)["schema"], text=HEADER_TEXT)
+        if name.lower() == "content-length":
+            continue  # the body's own length, which httpx sends
+        value = schemas.valid(specs.resolve(op.spec, header)["schema"], text=HEADER_TEXT).map(str)
         if name.lower() == "retry-after":
             value = value | st.integers(0, 90).map(str)
         optional[name] = value
@@ -100,6 +107,8 @@ def _documented(
             schema = media.get("schema")
             if schema is None:
                 body: st.SearchStrategy[bytes] = st.just(b"")
+            elif is_binary(op, schema):
+                body = st.binary(max_size=256)  # a file, in whatever media type (a download's 200)
             elif media_type == "application/json":
                 needs = RESULT_NEEDS.get(op.operation_id, ()) if complete else ()
                 drawn = {"allOf": [schema, {"required": list(needs)}]} if needs else schema
@@ -146,7 +155,7 @@ def _undocumented(op: Operation) -> st.SearchStrategy[Served]:
         media["schema"]
         for response in documented.values()
         for media in (response.get("content") or {}).values()
-        if "schema" in media
+        if "schema" in media and not is_binary(op, media["schema"])
     ]
     bodies = st.one_of(
         st.sampled_from(any_schema).flatmap(Schemas(op.spec).valid).map(lambda v: json.dumps(v).encode()),

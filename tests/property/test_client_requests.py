@@ -49,9 +49,9 @@ def test_every_request_sent_validates_against_the_spec(op: Operation, data: st.D
     def handler(request: httpx.Request) -> httpx.Response:
         request.read()
         sent.append(request)
-        return token_response(request) or httpx.Response(
-            answer.status, headers=answer.http_headers(), content=answer.body
-        )
+        # No `Link` to a next page: one request per call here (the pages are followed in test_webex_card_loop).
+        headers = [(k, v) for k, v in answer.http_headers() if k.lower() != "link"]
+        return token_response(request) or httpx.Response(answer.status, headers=headers, content=answer.body)
 
     stats.count("client requests")
     invoke(op, kwargs, handler, asynchronous=asynchronous)
@@ -80,3 +80,6 @@ def test_every_request_sent_validates_against_the_spec(op: Operation, data: st.D
             assert request.headers[arg.wire] == kwargs[arg.python]
         if arg.where == "path":
             assert variables[arg.wire] == kwargs[arg.python]
+        if arg.where == "query":
+            wire = arg.wire_value(kwargs[arg.python]) if kwargs.get(arg.python) is not None else None
+            assert request.url.params.get_list(arg.wire) == ([] if wire is None else [str(wire)])

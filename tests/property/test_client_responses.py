@@ -1,8 +1,9 @@
 """Property 1: whatever an operation answers, the public client returns the documented model or raises the
 right `attachkit.errors` class with the vendor's fields, and never anything else. The documented model is the
 generated one, except: `send_message` returns a `SentMessage`, `start` a `StartedConversation` (a success without
-the `id` it needs is an `UnexpectedResponseError` naming it), and a documented success without a body (Webex
-create's 204) returns None.
+the `id` it needs is an `UnexpectedResponseError` naming it), a documented success without a body (Webex
+create's 204, the deletes) returns None, `webhooks.list` a list of every page's webhooks (a `Link` out of the
+client's API is an `UnexpectedResponseError`), and `contents.download` the length of the file it wrote.
 
 Answers are drawn from each operation's documented responses (status, media type, body from the schema,
 headers from their schemas), plus undocumented statuses and bodies that are not the documented JSON. They are
@@ -115,10 +116,17 @@ def answer_and_check(op: Operation, served: Served, data: st.DataObject) -> None
         kwargs = {**kwargs, "strict": True}
     asynchronous = data.draw(st.booleans(), label="async")
 
+    first: list[httpx.URL] = []
+
     def handler(request: httpx.Request) -> httpx.Response:
-        return token_response(request) or httpx.Response(
-            served.status, headers=served.http_headers(), content=served.body
-        )
+        token = token_response(request)
+        if token is not None:
+            return token
+        if not first:
+            first.append(request.url)
+        if request.url != first[0]:  # a next page that `Link` named: the last one
+            return httpx.Response(200, json={"items": []})
+        return httpx.Response(served.status, headers=served.http_headers(), content=served.body)
 
     stats.count("client responses")
     try:
@@ -136,7 +144,32 @@ def answer_and_check(op: Operation, served: Served, data: st.DataObject) -> None
     check_result(op, served, result, kwargs)
 
 
+def next_page(served: Served) -> str | None:
+    """The next page a served list names in its `Link` header, if any."""
+    url = httpx.Response(served.status, headers=served.http_headers()).links.get("next", {}).get("url")
+    return url or None
+
+
+def leaves_the_api(op: Operation, served: Served) -> bool:
+    """Whether `served` is a list page whose next page is not under the client's API (it is not followed)."""
+    url = next_page(served) if op.operation_id == "list_webhooks" else None
+    return url is not None and not url.startswith(WEBEX_BASE + "/")
+
+
 def check_result(op: Operation, served: Served, result: Any, kwargs: dict[str, Any]) -> None:
+    if op.operation_id == "get_content":
+        # The file, whatever its media type, written where the call said; the result is its length.
+        assert result == len(served.body)
+        return
+    if op.operation_id == "list_webhooks":
+        # Every page's webhooks in one list; the next page (if `Link` named one here) was empty.
+        assert type(result) is list
+        body = served.json
+        schema = json_schema(op, served.status)
+        assert schema is not None
+        if specs.validator(op.spec, schema).is_valid(body):
+            assert [hook.to_dict() for hook in result] == body["items"]
+        return
     schema = json_schema(op, served.status)
     if schema is None:
         # A documented success without a body (Webex create's 204): the action was accepted, there is none to return,
@@ -198,6 +231,15 @@ def check_error(op: Operation, served: Served, exc: errors.APIError) -> None:
         check_response_facts(op, served, exc)
         body = served.json
         schema = json_schema(op, served.status)
+        if leaves_the_api(op, served) and schema is not None and specs.validator(op.spec, schema).is_valid(body):
+            assert "leaves this client's API" in str(exc), repr(exc)
+            return
+        if schema is None and not documented_responses(op)[served.status].get("content"):
+            # A documented success without a body (a 204) that came with bytes the client tried to read as JSON.
+            # HTTP gives a 204 no body, so only a caller's transport can send one; `check_contract`
+            # (attachkit._async.base) reads it anyway and raises: kept visible here, reported in issue 14.
+            assert "not UTF-8" in str(exc) and "json" in (served.media_type or ""), repr(exc)
+            return
         assert schema is not None
         needed = lacks_what_the_result_needs(op, body) if body is not NOT_JSON else None
         if needed is not None and specs.validator(op.spec, schema).is_valid(body):
@@ -220,6 +262,12 @@ def check_error(op: Operation, served: Served, exc: errors.APIError) -> None:
     elif _WHOLE_SECONDS.fullmatch(retry_after):
         assert exc.retry_after == float(retry_after)
     body = served.json
+    if op.operation_id == "get_content" and served.status in (410, 428):
+        # `download` says what happened and what to do; Webex's own words move to `description`.
+        assert ("malware" if served.status == 410 else "allow_unscannable=True") in exc.message, exc.message
+        if isinstance(body, dict) and _text(body, "message"):
+            assert exc.description == body["message"]
+        body = {k: v for k, v in body.items() if k != "message"} if isinstance(body, dict) else body
     if not isinstance(body, dict):
         assert exc.code is None and exc.fields == [] and exc.errors == []
         return

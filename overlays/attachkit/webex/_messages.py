@@ -16,9 +16,13 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, Final, cast
 from urllib.parse import unquote, urlsplit
 
+import httpx
+
 from attachkit._generated.webex_messages.models import MessageCreate, MessageCreateMultipart
 from attachkit._generated.webex_messages.types import File
 
+from .._error_mapping import BODY_LIMIT
+from .._exchange import Exchange
 from .._streams import CHUNK, FileSource, Sink, file_name, guess_type, seekable
 from .._validation import contract
 from ..errors import APIError, GoneError, PreconditionRequiredError, ValidationError
@@ -225,7 +229,10 @@ def content_id(url_or_id: str, base_url: str) -> str:
             raise ValidationError(
                 "url_or_id", f"is not a content URL of this client's API ({prefix}...): the token is only sent there"
             )
-        value = unquote(urlsplit(url_or_id).path.rsplit("/", 1)[-1])
+        rest = urlsplit(url_or_id[len(prefix) :]).path
+        if not rest or "/" in rest:
+            raise ValidationError("url_or_id", f"is not a content URL ({prefix}<content id>)")
+        value = unquote(rest)
     contract(PACKAGE, "get_content").check(params={"contentId": value}, names=NAMES)
     return value
 
@@ -252,6 +259,33 @@ def open_sink(dest: object) -> Sink:
         return Sink(dest)
     except ValidationError as exc:
         raise ValidationError("dest", exc.reason) from None
+
+
+class Checked:
+    """Where a download writes: the sink's file when the answer is the file (200), else a buffer that keeps the
+    first bytes of an answer the spec does not describe (a 206, say), for the error that says so."""
+
+    def __init__(self, sink: Sink, seen: Exchange) -> None:
+        self._sink = sink
+        self._seen = seen
+        self._kept = bytearray()
+
+    def write(self, chunk: bytes) -> int:
+        response = self._seen.response
+        if response is None or response.status_code == 200:
+            return self._sink.file.write(chunk)
+        self._kept += chunk[: max(0, BODY_LIMIT - len(self._kept))]
+        return len(chunk)
+
+    def unexpected(self) -> httpx.Response | None:
+        """What was answered instead of the file, with the body kept (decoded), or None when it was the file."""
+        response = self._seen.response
+        if response is None or response.status_code == 200:
+            return None
+        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() != "content-encoding"]
+        return httpx.Response(
+            response.status_code, headers=headers, content=bytes(self._kept), request=response.request
+        )
 
 
 def explained(error: APIError, content: str) -> APIError:
