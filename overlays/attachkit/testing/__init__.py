@@ -11,10 +11,12 @@ Start it
   ``mock.talkdesk_kwargs()`` / ``mock.webex_kwargs()`` to the clients (typed as ``TalkdeskKwargs`` /
   ``WebexKwargs``, so ``TalkdeskClient(**mock.talkdesk_kwargs())`` passes ``mypy --strict``).
 - ``create_app()`` returns the ASGI app for in-process use (``httpx.ASGITransport(app=create_app())``).
-- The pytest fixture ``attachkit_mock`` (entry point ``pytest11``) gives each test a running ``MockServer``.
+- The pytest fixture ``attachkit_mock`` (entry point ``pytest11``) gives each test a running ``MockServer``;
+  ``attachkit_mock_app`` an in-process ``MockApp`` (``app.asgi_client()`` for the async clients).
 
 Layout of one server: Talkdesk under ``/talkdesk`` (token endpoint ``/talkdesk/oauth/token``), Webex under
-``/webex/v1``, upload and download links under ``/storage/...``, the specs at ``/specs/<name>.yaml``.
+``/webex/v1``, upload and download links under ``/storage/...``, the specs at ``/specs/<name>.yaml``, the control
+plane under ``/_mock/``.
 
 Local credentials (all configurable): account ``attachkit-mock``, client id ``attachkit-mock-client``, client secret
 ``attachkit-mock-secret``, Webex token ``attachkit-mock-webex-token``.
@@ -23,6 +25,24 @@ Inspect and steer it: ``mock.state`` (uploads, attachments, conversations, messa
 contents, webhooks and deliveries, and request counts per operation id: ``mock.state.counts("send_message")``),
 ``mock.clock.advance(seconds)`` (expires tokens and links, ends a Webex file's malware scan),
 ``mock.expire_tokens()``, ``mock.faults``, ``mock.response_violations``.
+
+Bounded memory: the history keeps the last ``history_limit`` requests and the state the last ``record_limit``
+records of each kind (both 10,000 by default); the oldest are dropped and counted (``mock.state.history_dropped``,
+``mock.state.dropped_records``). History entries (``mock.state.history``, ``mock.calls(op)``) carry timing,
+headers and text bodies with secrets redacted (credential headers, token and secret fields, storage link tokens,
+the configured secrets); ``mock.assert_called(op, times=N)`` and ``mock.assert_not_called(op)`` check the counts.
+
+Control plane over HTTP, under ``/_mock/`` (``openapi/mock-control.yaml``), for a mock in another process:
+``GET /_mock/state``, ``GET /_mock/requests`` (``operation``, ``since``, ``limit``), ``GET|POST|DELETE
+/_mock/faults`` (POST ``{"spec": "send_message:429:times=1"}``), ``POST /_mock/reset``, ``POST
+/_mock/clock/advance`` (``{"seconds": N}``), ``GET /_mock/deliveries``, ``GET /_mock/violations``. Every route needs
+``Authorization: Bearer <admin token>`` (``MockConfig.admin_token``, random by default, printed as
+``ATTACHKIT_MOCK_ADMIN_TOKEN`` next to ``ATTACHKIT_MOCK_URL``); otherwise 401. Control requests are not faulted and
+not recorded. Reset forgets records, counts, history, deliveries and violations, removes faults and puts the clock
+back; it keeps the configuration and issued tokens. :class:`RemoteMock` (``RemoteMock(url, admin_token)`` or
+``RemoteMock.from_env()``) is the Python handle on it (``state``, ``faults.add/add_spec/rules/clear``,
+``clock.advance``, ``history()``, ``deliveries``, ``violations``, ``reset()``), and ``attachkit mock fault add
+SPEC``, ``fault list``, ``fault clear``, ``state``, ``requests``, ``clock advance N``, ``reset`` the shell's.
 
 Webex webhooks: the mock POSTs each event (a message or an attachment action created) to every active, matching
 webhook in the background, signed with ``X-Spark-Signature`` when the webhook has a secret; targets must be on
