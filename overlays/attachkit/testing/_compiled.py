@@ -95,6 +95,7 @@ _DIGITS = re.compile(r"-?[0-9]+", re.ASCII)
 # whitespace or control characters.
 _PLAIN_PATH = re.compile(r"(?!//)(?!.*/\.\.?(?:/|$))/[A-Za-z0-9\-._~!$&'()*+,=:@/%]*", re.ASCII)
 _MAX_NODES = 20_000
+_SEEN_PATHS = 4096
 _REFUSE_ALL: dict[str, Any] = {"not": {}}
 
 
@@ -464,6 +465,7 @@ class CompiledOperation:
         self.body_required = False
         self.body_json = False
         self.responses: dict[int, _Response] = {}
+        self._seen: dict[str, bool] = {}  # path -> whether openapi-core finds this operation there (a pure function)
         try:
             self.params = self._parameters(document, item, operation)
         except Undecided:
@@ -504,12 +506,18 @@ class CompiledOperation:
         return params
 
     def _found(self, path: str) -> bool:
-        # The URL openapi-core sees: the spec server's origin, then its path and the request's, joined as text.
-        full_url = self.server_url + path if _PLAIN_PATH.fullmatch(path) else urljoin(self.server_url, path)
-        try:
-            return self.finder.find(self.method, full_url) == self.path
-        except Undecided:
-            return False
+        found = self._seen.get(path)
+        if found is None:
+            # The URL openapi-core sees: the spec server's origin, then its path and the request's, joined as text.
+            full_url = self.server_url + path if _PLAIN_PATH.fullmatch(path) else urljoin(self.server_url, path)
+            try:
+                found = self.finder.find(self.method, full_url) == self.path
+            except Undecided:
+                found = False
+            if len(self._seen) >= _SEEN_PATHS:
+                self._seen.clear()
+            self._seen[path] = found
+        return found
 
     def request_conforms(
         self,
