@@ -22,6 +22,7 @@ OVERHEAD_TARGET = 1.15
 COMMUNITY_TARGET = 0.85
 ASYNC_TARGET = 3.0
 RSS_TARGET_MIB = 32.0
+PRISM_TARGET = 1.5  # the mock with request and response validation, requests/s over Stoplight Prism 5's
 
 
 @dataclasses.dataclass
@@ -167,15 +168,56 @@ def render(report: dict[str, Any]) -> list[str]:
     mk = report["mock"]
     lines += [
         "",
-        f"(5) The mock as a server: send_message with full request validation, {mk['concurrency']} connections, "
-        f"{mk['duration_s']:g} s x {mk['reps']}",
+        f"(5) The mock as a server: {mk['operation']} with {mk.get('validation', 'request')} validation, "
+        f"{mk['concurrency']} connections, {mk['duration_s']:g} s x {mk['reps']}"
+        + (
+            f", alternating with Stoplight Prism {mk['prism']['version']} on the same spec and load"
+            if "prism" in mk
+            else ""
+        ),
     ]
-    statuses = ", ".join(f"{k}: {v}" for k, v in mk["statuses"].items())
-    rows = [
-        ["requests/s", "p50", "p99", "requests (statuses)"],
-        [f"{mk['per_s']:.0f}", ms(mk["p50_ms"]), ms(mk["p99_ms"]), f"{mk['requests']} ({statuses})"],
-    ]
+    rows = [["", "requests/s", "p50", "p99", "server CPU/request", "requests (statuses)"]]
+    servers = [("attachkit mock", mk)] + ([(f"Prism {mk['prism']['version']}", mk["prism"])] if "prism" in mk else [])
+    for name, figures in servers:
+        statuses = ", ".join(f"{k}: {v}" for k, v in figures["statuses"].items())
+        cpu = figures.get("cpu_us_per_request")
+        rows.append(
+            [
+                name,
+                f"{figures['per_s']:.0f}",
+                ms(figures["p50_ms"]),
+                ms(figures["p99_ms"]),
+                us(cpu) if cpu else "-",
+                f"{figures['requests']} ({statuses})",
+            ]
+        )
     lines += table(rows)
+    if "ratio_to_prism" in mk:
+        ratio = mk["ratio_to_prism"]
+        cpu_ratio = mk.get("cpu_ratio_prism_to_mock")
+        lines.append(
+            f"  attachkit / Prism requests/s: {ratio:.2f} "
+            f"(target >= {PRISM_TARGET:g}: {verdict(ratio >= PRISM_TARGET)})"
+            + (f"; Prism's CPU per request / the mock's: {cpu_ratio:.2f}" if cpu_ratio else "")
+        )
+    else:
+        lines.append(f"  Prism not measured: {mk.get('prism_skipped', 'no figures')}; attachkit's figures alone")
+    rss = mk.get("rss") or {}
+    if "requests" in rss:
+        limits = rss["limits"]
+        minutes = rss.get("million_minutes")
+        lines += [
+            f"  the mock's RSS over {rss['soak_s']:g} s more of the same load "
+            f"(history_limit {limits['history_limit']}, record_limit {limits['record_limit']}):",
+            f"    after {rss['requests']} requests (not 1 million"
+            + (f", which would take about {minutes:.0f} min here" if minutes else "")
+            + f"): {rss['last_mib']:.0f} MiB; {rss['first_mib']:.0f} MiB at {rss['points'][0]['requests']}, "
+            f"peak {rss['peak_mib']:.0f} MiB",
+            f"    slope over the second half: {rss['slope_kib_per_1000']:+.1f} KiB per 1,000 requests; "
+            f"at that slope, 1 million requests: {rss['at_million_mib']:.0f} MiB (extrapolated)",
+            "    checkpoints (requests: MiB): "
+            + ", ".join(f"{point['requests']}: {point['mib']:.0f}" for point in rss["points"]),
+        ]
     t = report["tooling"]
     lines += ["", "(6) Tooling"]
     heaviest = ", ".join(f"{name} {value:.0f} ms" for name, value in t["import_warm_breakdown_ms"].items())

@@ -15,8 +15,14 @@ Six measurements, everything on loopback, each figure the median of the repetiti
    (target >= 3), against the canned server as is and with a simulated network round trip.
 4. Streaming: upload then download a 256 MiB file through the mock (`python -m attachkit.testing`, its own
    process); throughput, and the client process's peak RSS growth over its baseline (target < 32 MiB).
-5. The mock as a server: `send_message` requests/s and p50/p99 latency, full request validation, under a load
-   generator in another process (`_bench_load.py`).
+5. The mock as a server: `send_message` requests/s and p50/p99 latency with request and response validation,
+   under a load generator in another process (`_bench_load.py`), side by side with Stoplight Prism 5 serving the
+   same spec (started here through `npx`, at a pinned version; dev-only, downloaded by npm on first use): the
+   repetitions alternate between the two, and the ratio is the median of the per-repetition ratios (target
+   >= 1.5). Both servers' CPU time per request is shown too: other load on the machine moves it far less than
+   requests/s. Without Node.js, or with `--quick` (the smoke test downloads nothing), Prism is skipped and the
+   table says why. Then the mock's resident set size while it keeps serving for `soak_seconds`, at checkpoints,
+   and its slope (1 million requests would take about 20 minutes on 2 cores: the row says how many it measured).
 6. Tooling: wall time of regenerating every package (`scripts/regenerate.py --check`: the same generation as
    `make regenerate`, into a temporary folder, without rewriting `generated/`), and `python -X importtime -c
    "import attachkit"` cold (no bytecode caches) and warm.
@@ -38,6 +44,8 @@ import os
 import platform
 import re
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -73,7 +81,10 @@ class Mode:
     load_concurrency: int
     load_duration: float
     load_warmup: float
+    soak_seconds: float
+    soak_checkpoints: int
     profile_calls: int
+    prism: bool  # measure Stoplight Prism side by side (downloads it through npx on first use)
     quick: bool
 
 
@@ -90,7 +101,10 @@ FULL = Mode(
     load_concurrency=8,
     load_duration=5.0,
     load_warmup=1.0,
+    soak_seconds=120.0,
+    soak_checkpoints=8,
     profile_calls=400,
+    prism=True,
     quick=False,
 )
 # Every path of the full run, with tiny counts: for the smoke test, not for figures.
@@ -106,20 +120,36 @@ QUICK = dataclasses.replace(
     load_concurrency=4,
     load_duration=0.3,
     load_warmup=0.2,
+    soak_seconds=1.0,
+    soak_checkpoints=2,
     profile_calls=10,
+    prism=False,
     quick=True,
 )
+PRISM_VERSION = "5.16.0"  # @stoplight/prism-cli, pinned: the figures compare against one known release
+PRISM_SPEC = "openapi/talkdesk-digital-connect.yaml"
+MOCK_LIMITS = {"history_limit": 10_000, "record_limit": 10_000}  # the mock's defaults, passed explicitly
 
 
 # Processes ------------------------------------------------------------------------------------------------------------
 
 
 class Server:
-    """A server process started here: waits for the line announcing its address, then drains its output."""
+    """A server process started here: waits for the line announcing its address, then drains its output.
 
-    def __init__(self, argv: Sequence[str], pattern: str, *, timeout: float = 60.0) -> None:
+    ``group``: the process leads a process group of its own, and stopping it stops the group (``npx`` runs the
+    server it starts as a grandchild)."""
+
+    def __init__(self, argv: Sequence[str], pattern: str, *, timeout: float = 60.0, group: bool = False) -> None:
+        self.group = group
         self.proc = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT, env=child_env()
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=ROOT,
+            env=child_env(),
+            start_new_session=group,
         )
         self.lines: list[str] = []
         found: list[str] = []
@@ -150,18 +180,27 @@ class Server:
         return int(match.group(1)) * 1024 if match else None
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
+        if self.group:
+            self._signal_group(signal.SIGTERM)
+        elif self.proc.poll() is None:
             self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            if self.group:
+                self._signal_group(signal.SIGKILL)
+            else:
                 self.proc.kill()
-                self.proc.wait()
+            self.proc.wait()
+
+    def _signal_group(self, sig: signal.Signals) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.proc.pid, sig)  # the group this process leads (start_new_session): ours alone
 
 
 @contextlib.contextmanager
-def serving(argv: Sequence[str], pattern: str) -> Iterator[Server]:
-    server = Server(argv, pattern)
+def serving(argv: Sequence[str], pattern: str, *, timeout: float = 60.0, group: bool = False) -> Iterator[Server]:
+    server = Server(argv, pattern, timeout=timeout, group=group)
     try:
         yield server
     finally:
@@ -173,9 +212,38 @@ def canned_server(latency_ms: float = 0.0) -> contextlib.AbstractContextManager[
     return serving(argv, r"^PORT (\d+)")
 
 
-def mock_server(storage: Path) -> contextlib.AbstractContextManager[Server]:
+def mock_server(storage: Path, *extra: str) -> contextlib.AbstractContextManager[Server]:
     argv = [PY, "-m", "attachkit.testing", "--port", "0", "--storage-dir", str(storage), "--token-expires-in", "3600"]
-    return serving(argv, r"listening on (http://\S+)")
+    return serving([*argv, *extra], r"listening on (http://\S+)")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def prism_server(mode: Mode) -> Iterator[Server | str]:
+    """Stoplight Prism serving the Digital Connect spec, or why it is not measured."""
+    if not mode.prism:
+        yield "skipped with --quick: the smoke test downloads nothing"
+        return
+    npx = shutil.which("npx")
+    if npx is None or shutil.which("node") is None:
+        yield "Node.js (node and npx) is not installed on this machine"
+        return
+    argv = [npx, "--yes", f"@stoplight/prism-cli@{PRISM_VERSION}", "mock", "-h", "127.0.0.1"]
+    argv += ["-p", str(free_port()), PRISM_SPEC]
+    try:
+        server = Server(argv, r"Prism is listening on (http://\S+)", timeout=600.0, group=True)
+    except (RuntimeError, OSError) as exc:
+        yield f"Prism did not start: {str(exc).splitlines()[-1] if str(exc) else type(exc).__name__}"
+        return
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def child_env() -> dict[str, str]:
@@ -358,37 +426,38 @@ class Bench:
 
     # (5) ----------------------------------------------------------------------------------------------------------
 
-    def mock_load(self, mock: Server) -> None:
+    def mock_load(self, mock: Server, prism: Server | str) -> None:
         m = self.mode
-        data = child(
-            "_bench_load.py",
-            "--mock",
-            mock.address,
-            "--concurrency",
-            m.load_concurrency,
-            "--duration",
-            m.load_duration,
-            "--reps",
-            m.reps,
-            "--warmup",
-            m.load_warmup,
-        )
+        args: list[object] = ["--mock", mock.address, "--mock-pid", mock.proc.pid]
+        if isinstance(prism, Server):
+            args += ["--spec-root", prism.address, "--spec-root-pid", prism.proc.pid]
+        args += ["--concurrency", m.load_concurrency, "--duration", m.load_duration, "--reps", m.reps]
+        args += ["--warmup", m.load_warmup, "--soak-seconds", m.soak_seconds, "--checkpoints", m.soak_checkpoints]
+        data = child("_bench_load.py", *args)
         runs = data["runs"]
-        statuses: dict[str, int] = {}
-        for run in runs:
-            for status, count in run["statuses"].items():
-                statuses[status] = statuses.get(status, 0) + count
-        self.report["mock"] = {
+        report: dict[str, Any] = {
             "operation": "send_message",
+            "validation": "request and response",
             "concurrency": data["concurrency"],
             "duration_s": data["duration_s"],
-            "reps": len(runs),
-            "per_s": median([r["per_s"] for r in runs]),
-            "p50_ms": median([r["p50_s"] for r in runs]) * 1e3,
-            "p99_ms": median([r["p99_s"] for r in runs]) * 1e3,
-            "requests": sum(r["requests"] for r in runs),
-            "statuses": statuses,
+            **load_figures(runs),
         }
+        other = data.get("spec_root_runs")
+        if other:
+            pairs = list(zip(runs, other, strict=True))
+            report["prism"] = {"version": PRISM_VERSION, "spec": PRISM_SPEC, **load_figures(other)}
+            report["ratio_to_prism"] = median([a["per_s"] / b["per_s"] for a, b in pairs])
+            cpu = [(a, b) for a, b in pairs if a["server_cpu_per_request_s"] and b["server_cpu_per_request_s"]]
+            if cpu:
+                report["cpu_ratio_prism_to_mock"] = median(
+                    [b["server_cpu_per_request_s"] / a["server_cpu_per_request_s"] for a, b in cpu]
+                )
+            what = f"mock requests/s with full validation, ratio to Prism {PRISM_VERSION}"
+            self.targets.append(reporting.Target("mock", what, report["ratio_to_prism"], reporting.PRISM_TARGET, ">="))
+        else:
+            report["prism_skipped"] = prism if isinstance(prism, str) else "no figures"
+        report["rss"] = rss_figures(data.get("soak") or [], sum(r["requests"] for r in runs), m.soak_seconds)
+        self.report["mock"] = report
 
     # (6) ----------------------------------------------------------------------------------------------------------
 
@@ -431,6 +500,55 @@ class Bench:
         for case in self.profile_cases:
             args += ["--case", case]
         self.report.setdefault("profiles", {}).update(child("_bench_clients.py", *args))
+
+
+def load_figures(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The medians of a server's load repetitions, and every status it answered."""
+    statuses: dict[str, int] = {}
+    for run in runs:
+        for status, count in run["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + count
+    cpu = [r["server_cpu_per_request_s"] for r in runs if r.get("server_cpu_per_request_s")]
+    return {
+        "reps": len(runs),
+        "per_s": median([r["per_s"] for r in runs]),
+        "p50_ms": median([r["p50_s"] for r in runs]) * 1e3,
+        "p99_ms": median([r["p99_s"] for r in runs]) * 1e3,
+        "cpu_us_per_request": median(cpu) * 1e6 if cpu else None,
+        "requests": sum(r["requests"] for r in runs),
+        "statuses": statuses,
+    }
+
+
+def rss_figures(points: Sequence[dict[str, Any]], before: int, seconds: float) -> dict[str, Any]:
+    """The mock's RSS over the soak: at its start and end, and the slope over its second half (least squares)."""
+    points = [
+        {"requests": before + p["requests"], "elapsed_s": p["elapsed_s"], "mib": p["rss_bytes"] / MIB}
+        for p in points
+        if p.get("rss_bytes")
+    ]
+    figures: dict[str, Any] = {"soak_s": seconds, "limits": MOCK_LIMITS, "points": points}
+    if len(points) < 2:
+        return figures
+    tail = points[len(points) // 2 :] if len(points) >= 4 else points
+    xs, ys = [p["requests"] for p in tail], [p["mib"] for p in tail]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread if spread else 0.0
+    last = points[-1]
+    rate = (last["requests"] - points[0]["requests"]) / max(last["elapsed_s"] - points[0]["elapsed_s"], 1e-9)
+    figures.update(
+        {
+            "requests": last["requests"],
+            "first_mib": points[0]["mib"],
+            "last_mib": last["mib"],
+            "peak_mib": max(p["mib"] for p in points),
+            "slope_kib_per_1000": slope * 1024 * 1000,
+            "at_million_mib": last["mib"] + slope * max(0, 1_000_000 - last["requests"]),
+            "million_minutes": 1_000_000 / rate / 60 if rate > 0 else None,
+        }
+    )
+    return figures
 
 
 def import_time(cwd: Path, extra_env: dict[str, str]) -> tuple[float, list[tuple[str, float]]]:
@@ -490,8 +608,15 @@ def run(mode: Mode, out: Path, log: Callable[[str], None]) -> dict[str, Any]:
         with mock_server(storage) as mock:
             log(f"(4) streaming {mode.stream_mib} MiB through the mock")
             bench.streaming(mock, work)
-            log("(5) the mock under load")
-            bench.mock_load(mock)
+        loaded = work / "mock-load-storage"
+        loaded.mkdir()
+        limits = [f"--{name.replace('_', '-')}={value}" for name, value in MOCK_LIMITS.items()]
+        log(f"(5) starting Stoplight Prism {PRISM_VERSION} through npx" if mode.prism else "(5) Prism skipped")
+        with mock_server(loaded, "--validate-responses", *limits) as mock, prism_server(mode) as prism:
+            if isinstance(prism, str):
+                log(f"(5) Prism not measured: {prism}")
+            log(f"(5) the mock under load, then {mode.soak_seconds:g} s more for its RSS")
+            bench.mock_load(mock, prism)
         log("(6) tooling")
         bench.tooling(work)
     report = bench.report

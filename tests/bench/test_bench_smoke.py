@@ -77,6 +77,13 @@ def test_quick_bench_reports_every_section(tmp_path: Path) -> None:
     mock = report["mock"]
     assert mock["per_s"] > 0 and mock["p99_ms"] >= mock["p50_ms"] > 0
     assert set(mock["statuses"]) == {"201"}
+    assert mock["validation"] == "request and response"
+    # --quick never downloads Prism: it says so, and shows attachkit's figures alone.
+    assert "prism" not in mock and "--quick" in mock["prism_skipped"]
+    assert f"Prism not measured: {mock['prism_skipped']}" in table
+    rss = mock["rss"]
+    assert len(rss["points"]) >= 2 and all(point["mib"] > 0 for point in rss["points"])
+    assert rss["requests"] > mock["requests"] and "RSS" in table and "1 million" in table
 
     tooling = report["tooling"]
     assert tooling["regenerate_s"] > 0 and tooling["regenerate_exit_codes"] == [0]
