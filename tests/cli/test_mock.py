@@ -237,6 +237,13 @@ def test_every_option_reaches_the_config(tmp_path: Path, monkeypatch: pytest.Mon
         "storage_dir": (["--storage-dir", str(tmp_path / "store")], tmp_path / "store"),
         "specs": (["--spec", f"webex-attachment-actions={spec}"], {"webex-attachment-actions": spec}),
         "faults": (["--fault", "send_message:429:times=1"], ("send_message:429:times=1",)),
+        "upstreams": (
+            ["--upstream", "talkdesk=http://127.0.0.1:9/td/", "--upstream", "WEBEX=https://wx.invalid/v1"],
+            {"talkdesk": "http://127.0.0.1:9/td", "webex": "https://wx.invalid/v1"},  # as parse_upstreams gives them
+        ),
+        "record_file": (["--record", str(tmp_path / "exchanges.jsonl")], tmp_path / "exchanges.jsonl"),
+        "report_file": (["--report", str(tmp_path / "report.json")], tmp_path / "report.json"),
+        "upstream_timeout": (["--upstream-timeout", "2.5"], 2.5),
     }
     assert set(given) == {field.name for field in dataclasses.fields(MockConfig)}, "a field is missing from this test"
     defaults = MockConfig()
@@ -261,6 +268,31 @@ def test_every_option_reaches_the_config(tmp_path: Path, monkeypatch: pytest.Mon
         "access_log": True,
         "config": MockConfig(**{name: value for name, (_, value) in given.items()}),  # type: ignore[arg-type]
     }
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["--upstream", "teams=https://example.invalid"], "NAME one of talkdesk, webex, talkdesk-token"),
+        (["--upstream", "webex"], "an upstream is NAME=URL"),
+        (["--upstream", "webex=ftp://example.invalid/v1"], "must be an http:// or https:// URL with a host"),
+        (["--upstream", "webex=https://example.invalid/v1?x=1"], "takes no query or fragment"),
+        (["--upstream", "webex=https://a.invalid/v1", "--upstream", "webex=https://b.invalid/v1"], "given twice"),
+    ],
+)
+def test_a_malformed_upstream_is_a_usage_error(args: list[str], reason: str) -> None:
+    result = CliRunner().invoke(cli, ["mock", "--port", "0", *args])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--upstream'" in result.stderr
+    assert reason in result.stderr
+
+
+@pytest.mark.parametrize("flag", ["--record", "--report"])
+def test_record_and_report_need_an_upstream(flag: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["mock", "--port", "0", flag, str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "--record and --report need --upstream" in result.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_an_unknown_spec_name_is_a_usage_error(tmp_path: Path) -> None:

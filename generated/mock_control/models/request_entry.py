@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.captured import Captured
+    from ..models.violation import Violation
 
 
 T = TypeVar("T", bound="RequestEntry")
@@ -43,6 +44,9 @@ class RequestEntry:
     response: Captured | Unset = UNSET
     """One side of an exchange, secrets redacted. A request entry has no `response` when the connection was dropped
     without one."""
+    violations: list[Violation] | Unset = UNSET
+    """In proxy mode (`attachkit mock --upstream`), the ways this exchange broke its spec, as `GET
+    /_mock/violations` lists them; empty when it conformed, and when the mock answered itself."""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -71,6 +75,13 @@ class RequestEntry:
         if not isinstance(self.response, Unset):
             response = self.response.to_dict()
 
+        violations: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.violations, Unset):
+            violations = []
+            for violations_item_data in self.violations:
+                violations_item = violations_item_data.to_dict()
+                violations.append(violations_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -89,12 +100,15 @@ class RequestEntry:
         )
         if response is not UNSET:
             field_dict["response"] = response
+        if violations is not UNSET:
+            field_dict["violations"] = violations
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.captured import Captured
+        from ..models.violation import Violation
 
         d = dict(src_dict)
         id = d.pop("id")
@@ -129,6 +143,15 @@ class RequestEntry:
         else:
             response = Captured.from_dict(_response)
 
+        _violations = d.pop("violations", UNSET)
+        violations: list[Violation] | Unset = UNSET
+        if _violations is not UNSET:
+            violations = []
+            for violations_item_data in _violations:
+                violations_item = Violation.from_dict(violations_item_data)
+
+                violations.append(violations_item)
+
         request_entry = cls(
             id=id,
             operation=operation,
@@ -141,6 +164,7 @@ class RequestEntry:
             duration_ms=duration_ms,
             request=request,
             response=response,
+            violations=violations,
         )
 
         request_entry.additional_properties = d

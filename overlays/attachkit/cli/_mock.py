@@ -81,6 +81,18 @@ def _admin_token(ctx: click.Context, param: click.Parameter, value: str | None) 
     return value
 
 
+def _upstreams(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Mapping[str, str]:
+    """`NAME=URL` pairs (talkdesk, webex, talkdesk-token), checked by the proxy's own parser."""
+    if not values:
+        return {}
+    with _needs_mock_extra(ctx.find_object(State)):
+        from ..testing._proxy import parse_upstreams
+    try:
+        return parse_upstreams(values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _specs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Mapping[str, Path]:
     """`NAME=PATH` pairs, each naming a packaged spec and an existing file."""
     specs: dict[str, Path] = {}
@@ -236,6 +248,37 @@ def _specs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
     callback=_specs,
     help=f"Serve this file instead of a packaged spec ({', '.join(SPEC_NAMES)}); repeat for more.",
 )
+@click.option(
+    "--upstream",
+    "upstreams",
+    multiple=True,
+    metavar="NAME=URL",
+    callback=_upstreams,
+    help="Proxy mode: forward the calls of a vendor (talkdesk, webex; talkdesk-token for the token endpoint) to "
+    "URL, checking each against the specs; repeat for more.",
+)
+@click.option(
+    "--record",
+    "record_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Proxy mode: append each exchange to FILE as a JSON line, secrets redacted.",
+)
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Proxy mode: write the violations found to FILE as JSON on exit.",
+)
+@click.option(
+    "--upstream-timeout",
+    default=_DEFAULTS.upstream_timeout,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Proxy mode: how long one upstream call may take (504 after).",
+)
 @click.option("--access-log", is_flag=True, help="Log every request (storage URLs include their link tokens).")
 @click.pass_context
 def mock(
@@ -266,6 +309,10 @@ def mock(
     admin_token: str | None,
     storage_dir: Path | None,
     specs: Mapping[str, Path],
+    upstreams: Mapping[str, str],
+    record_file: Path | None,
+    report_file: Path | None,
+    upstream_timeout: float,
     access_log: bool,
 ) -> None:
     """Run the local mock of Talkdesk and Webex until Ctrl+C; or, with a command, steer a running one.
@@ -284,12 +331,15 @@ def mock(
       attachkit mock --port 0 --fault send_message:429:retry-after=2:times=1
       attachkit mock --fault '*:503:p=0.1:seed=7' --fault token:latency=2
       attachkit mock --storage-dir ./uploads --token-expires-in 3600
+      attachkit mock --upstream webex=https://webexapis.com/v1 --report report.json
       attachkit mock fault add send_message:429:times=1    # in another shell, after the export lines
     """
     if ctx.invoked_subcommand is not None:
         return  # a control-plane command: its own options say which mock
     state = ctx.find_object(State)
     assert state is not None, "the attachkit group or python -m attachkit.testing creates the State"
+    if (record_file is not None or report_file is not None) and not upstreams:
+        raise click.UsageError("--record and --report need --upstream (they record what the proxy sees)")
     config = MockConfig(
         account=account,
         client_id=client_id,
@@ -313,6 +363,10 @@ def mock(
         storage_dir=storage_dir,
         specs=specs,
         faults=faults,
+        upstreams=upstreams,
+        record_file=record_file,
+        report_file=report_file,
+        upstream_timeout=upstream_timeout,
     )
     if admin_token is not None:
         config = dataclasses.replace(config, admin_token=admin_token)
@@ -320,6 +374,10 @@ def mock(
         from ..testing import serve
     try:
         serve(host=host, port=port, config=config, access_log=access_log)
+    except KeyboardInterrupt:
+        # uvicorn shuts down gracefully on Ctrl+C (the proxy's summary and report included), then raises the signal
+        # again for the caller: stopping is the normal way out of the mock, not an error (as `webex listen`).
+        return
     except OSError as exc:
         # Reported here rather than by the root group, so `python -m attachkit.testing` says the same.
         # An error naming a file is the storage directory's; one without is the socket's (most often a port in use).

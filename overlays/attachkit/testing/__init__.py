@@ -50,6 +50,17 @@ loopback. ``mock.wait_for_deliveries(n)`` and ``mock.wait_until_idle()`` wait fo
 ``mock.deliveries`` lists them (:class:`Delivery`: webhook id, resource, event, target, status or error, signature,
 body). Options: ``webex_scan_seconds``, ``webhook_failure_limit``, ``webhook_timeout``.
 
+Validating proxy (checking the real APIs): with ``upstreams`` (``attachkit mock --upstream talkdesk=URL --upstream
+webex=URL``; ``talkdesk-token=URL`` for the token endpoint), the API calls of each vendor named are forwarded to its
+upstream instead of answered, unchanged both ways, and every request and answer is checked against the specs. The
+mock checks no credentials of its own there (the integration sends its real ones; the upstream decides); faults
+still apply in front of the upstream. Each violation (operation, request or response, status, field) is in the
+history entry's ``violations``, at ``GET /_mock/violations`` and in ``mock.proxy.report()`` / ``summary()``;
+``attachkit mock`` prints the summary on exit, ``report_file`` (``--report FILE``) gets the report as JSON and
+``record_file`` (``--record FILE``) one JSON line per exchange. Secrets (the configured ones and those learned from
+the traffic: credentials, issued tokens, webhook secrets) never appear in any of them. ``mock.proxy`` is None
+without upstreams.
+
 Importing this package is cheap and needs no extra: the names below load on first use (so the pytest plugin costs
 nothing until a test asks for ``attachkit_mock``). Without ``attachkit[mock]`` installed, using one raises
 ModuleNotFoundError saying so.

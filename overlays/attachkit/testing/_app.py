@@ -4,6 +4,7 @@
 (``_routing``), the endpoints (``_endpoints``) and the pipeline every request goes through (``_pipeline``): count
 it, apply a fault if a rule fires, do the endpoint's work, render the answer in the vendor's shape, check it against
 the spec (``_checking``) and send it, or drop the connection. Request bodies are read and drained by ``_bodies``.
+With ``upstreams`` configured, the validating proxy (``_proxy``) does the work of the vendors it forwards.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from ._deliveries import Deliverer
 from ._endpoints import HANDLERS, Endpoints
 from ._faults import STANDARD_STATUSES, FaultRule, Faults, parse_fault
 from ._handlers import Services
-from ._pipeline import Pipeline
+from ._pipeline import Pipeline, recorded_violation
+from ._proxy import UpstreamProxy
+from ._proxy import Violation as ProxyViolation
 from ._state import MockState, RequestRecord
 from ._storage import BlobStore
 
@@ -68,10 +71,30 @@ class MockApp:
             )
         self.deliverer = Deliverer(self.config, self.state, self.faults)
         services = Services(self.config, self.state, self.clock, self.blobs, self.contract.operations, self.deliverer)
+        self.proxy: UpstreamProxy | None = None
+        """The validating proxy, when ``upstreams`` are configured (its ``report()``, ``summary()``, ``violations``)."""
+        if self.config.upstreams:
+            self.proxy = UpstreamProxy(
+                self.contract,
+                self.config.upstreams,
+                secrets=[self.config.client_secret, self.config.webex_token, self.config.admin_token],
+                record=self.config.record_file,
+                timeout=self.config.upstream_timeout,
+                on_violation=self._add_violation,
+            )
+        self._finished = False
         self._checker = ResponseChecker(self.contract, enabled=self.config.validates_responses)
-        self._pipeline = Pipeline(self.config, self.state, self.faults, self._checker)
+        self._pipeline = Pipeline(self.config, self.state, self.faults, self._checker, self.proxy)
         endpoints = Endpoints(
-            self.config, self.contract, self.state, self.clock, self._tokens, self.blobs, services, self._pipeline
+            self.config,
+            self.contract,
+            self.state,
+            self.clock,
+            self._tokens,
+            self.blobs,
+            services,
+            self._pipeline,
+            self.proxy,
         )
         self.control = ControlPlane(
             self.config, self.state, self.clock, self.faults, self._pipeline, self._checker.violations, self.reset
@@ -151,9 +174,28 @@ class MockApp:
         self.faults.clear()
         self.clock.reset()
         self._checker.violations.clear()
+        if self.proxy is not None:
+            self.proxy.clear()
+
+    async def aclose_upstreams(self) -> None:
+        """Close the proxy's connections to its upstreams (in the event loop that served them; the servers do)."""
+        if self.proxy is not None:
+            await self.proxy.aclose()
+
+    def finish_proxy(self) -> None:
+        """In proxy mode: close the record and write ``report_file``. Once; :meth:`close` does it too."""
+        if self.proxy is None or self._finished:
+            return
+        self._finished = True
+        if self.proxy.recorder is not None:
+            self.proxy.recorder.close()
+        if self.config.report_file is not None:
+            self.proxy.write_report(self.config.report_file)
 
     def close(self) -> None:
-        """Remove the temporary storage directory, if the mock made one."""
+        """Remove the temporary storage directory, if the mock made one; in proxy mode, close the record and write
+        the report (``report_file``)."""
+        self.finish_proxy()
         self.blobs.discard_partials()
         if self._tempdir is not None:
             self._tempdir.cleanup()
@@ -167,6 +209,10 @@ class MockApp:
 
     def __repr__(self) -> str:
         return f"MockApp({self.config!r})"
+
+    def _add_violation(self, violation: ProxyViolation) -> None:
+        """A violation the proxy found, into the state (``GET /_mock/violations``); already redacted."""
+        self.state.add_violation(recorded_violation(violation))
 
     def _documents_status(self, target: str, status: int) -> bool:
         op = self.contract.operations.get(target)

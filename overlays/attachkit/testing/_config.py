@@ -59,6 +59,18 @@ class MockConfig:
         storage_dir: Where uploaded bytes are kept; ``None`` means a temporary directory removed on close.
         specs: Spec sources by name (``talkdesk-attachments``, ...), overriding the packaged files.
         faults: Fault rules to install at start, as objects or as spec strings (see ``attachkit.testing``).
+        upstreams: The validating proxy: vendor names (``talkdesk``, ``webex``, and ``talkdesk-token`` for the
+            Talkdesk token endpoint's full URL) mapped to upstream URLs (``https://webexapis.com/v1``). The API calls
+            of a vendor listed here are forwarded to its upstream instead of answered by the mock, and every request
+            and answer is checked against the specs; violations go to ``GET /_mock/violations`` and the history.
+            Empty (the default): the mock answers everything itself. Never shown in reprs (a URL may carry a
+            password).
+        record_file: With ``upstreams``: append one JSON line per proxied exchange to this file, secrets redacted
+            (a line that still holds a known secret is refused, never written).
+        report_file: With ``upstreams``: write the proxy's report (counts and samples of violations per operation)
+            to this file as JSON when the mock stops.
+        upstream_timeout: With ``upstreams``: how long, in seconds, one upstream call may take (connect, send,
+            each read) before the caller gets a 504.
     """
 
     account: str = DEFAULT_ACCOUNT
@@ -84,6 +96,10 @@ class MockConfig:
     storage_dir: Path | None = None
     specs: Mapping[str, str | Path] = dataclasses.field(default_factory=dict)
     faults: tuple[str | FaultRule, ...] = ()
+    upstreams: Mapping[str, str] = dataclasses.field(default_factory=dict, repr=False)
+    record_file: Path | None = None
+    report_file: Path | None = None
+    upstream_timeout: float = 30.0
 
     def __post_init__(self) -> None:
         if self.webex_create_status not in (200, 202):
@@ -102,6 +118,14 @@ class MockConfig:
                 raise ValueError(f"{name} must be at least 1")
         if len(self.admin_token) < MIN_ADMIN_TOKEN or not self.admin_token.isprintable() or " " in self.admin_token:
             raise ValueError(f"admin_token must be at least {MIN_ADMIN_TOKEN} printable characters, without spaces")
+        if self.upstreams:
+            from ._proxy import parse_upstreams  # here: the proxy's imports are heavier than the configuration's
+
+            parse_upstreams(f"{name}={url}" for name, url in self.upstreams.items())  # ValueError names the problem
+        if not self.upstream_timeout > 0:
+            raise ValueError("upstream_timeout must be positive")
+        if not self.upstreams and (self.record_file is not None or self.report_file is not None):
+            raise ValueError("record_file and report_file need upstreams (they record what the proxy sees)")
 
     @property
     def validates_responses(self) -> bool:
@@ -134,6 +158,10 @@ class ConfigOptions(TypedDict, total=False):
     admin_token: str
     storage_dir: Path | None
     specs: Mapping[str, str | Path]
+    upstreams: Mapping[str, str]
+    record_file: Path | None
+    report_file: Path | None
+    upstream_timeout: float
 
 
 class MockOptions(ConfigOptions, total=False):

@@ -186,6 +186,7 @@ def request_json(record: RequestRecord) -> dict[str, Any]:
         "started_at": iso_millis(record.started_at),
         "duration_ms": record.duration_ms,
         "request": captured_json(record.request or Captured()),
+        "violations": [violation_json(v) for v in record.violations],
     }
     if record.response is not None:
         entry["response"] = captured_json(record.response)

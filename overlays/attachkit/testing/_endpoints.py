@@ -2,7 +2,9 @@
 answer for any other path; each one's own work, served through the pipeline.
 
 For an API operation the work is: check the bearer token and scopes, check media type and size, parse the JSON,
-validate the request against the spec, and run the operation's handler.
+validate the request against the spec, and run the operation's handler. In proxy mode (``upstreams``), for a vendor
+with an upstream the work is forwarding instead (``_proxy.UpstreamProxy``): the mock checks no credentials of its
+own (the upstream decides), and the call goes through the pipeline all the same, so faults and the history apply.
 """
 
 from __future__ import annotations
@@ -35,10 +37,12 @@ from ._dialects import (
     VENDORS,
     Problem,
     dialect_for_path,
+    vendor_for_path,
 )
 from ._forms import parse_form
 from ._handlers import Call, Handler, Reply, Services
 from ._pipeline import Outcome, Pipeline
+from ._proxy import UpstreamProxy
 from ._routing import OperationRoute, operation_routes
 from ._state import MockState
 from ._storage import BlobStore
@@ -66,6 +70,7 @@ class Endpoints:
         blobs: BlobStore,
         services: Services,
         pipeline: Pipeline,
+        proxy: UpstreamProxy | None = None,
     ) -> None:
         self.config = config
         self.contract = contract
@@ -75,6 +80,7 @@ class Endpoints:
         self.blobs = blobs
         self.services = services
         self.pipeline = pipeline
+        self.proxy = proxy
         talkdesk = next(v for v in VENDORS if v.name == "talkdesk")
         self.grantable = contract.declared_scopes(talkdesk)
 
@@ -98,8 +104,12 @@ class Endpoints:
             op = route.operation(request.method)
             params = route.params(request.path_params)
             binding = Binding(op.vendor, op, request.scope["path"][len(op.vendor.prefix) :])
+            proxy = self.proxy
 
             async def work(request: Request, tracking: str | None) -> Outcome:
+                if proxy is not None and proxy.handles(op.vendor):
+                    self.state.mark_processed(op.operation_id)
+                    return await proxy.forward(request, op, binding.path)
                 return await self._operation(request, op, params, binding.path)
 
             return await self.pipeline.serve(request, op.operation_id, op.vendor.dialect, binding, work)
@@ -160,6 +170,9 @@ class Endpoints:
 
     async def _token_endpoint(self, request: Request) -> Response:
         async def work(request: Request, tracking: str | None) -> Outcome:
+            if self.proxy is not None and self.proxy.token_url is not None:
+                self.state.mark_processed("token")
+                return await self.proxy.forward_token(request)
             raw = await read_limited(request, self.config.max_body_bytes)
             if isinstance(raw, Problem):
                 return dataclasses.replace(raw, kind="invalid_request")
@@ -257,8 +270,12 @@ class Endpoints:
         if dialect is STORAGE:
             problem = dataclasses.replace(problem, description="no such storage endpoint")
             path = "/storage/..."  # storage paths carry link tokens; keep them out of the record
+        proxied = vendor_for_path(path)
+        proxy = self.proxy if proxied is not None and self.proxy is not None and self.proxy.handles(proxied) else None
 
         async def work(request: Request, tracking: str | None) -> Outcome:
+            if proxy is not None and proxied is not None:  # forwarded all the same, and reported
+                return await proxy.forward(request, None, path[len(proxied.prefix) :], vendor=proxied)
             return problem
 
         return await self.pipeline.serve(

@@ -23,7 +23,9 @@ from ._dialects import Dialect, Problem, to_json
 from ._faults import FaultRule, Faults
 from ._handlers import Reply
 from ._history import Redactor
-from ._state import Captured, MockState
+from ._proxy import PROXIED, UpstreamProxy
+from ._proxy import Violation as ProxyViolation
+from ._state import Captured, MockState, Violation
 from ._transport import DropResponse
 
 logger = logging.getLogger("attachkit.testing")
@@ -32,16 +34,42 @@ Outcome = Reply | Problem | Response
 Work = Callable[[Request, str | None], Awaitable[Outcome]]  # (request, tracking id) -> outcome
 
 
+def recorded_violation(violation: ProxyViolation) -> Violation:
+    """A violation the proxy found, as the state keeps it (``GET /_mock/violations``, the history); redacted."""
+    return Violation(
+        violation.direction,
+        violation.operation,
+        violation.method,
+        violation.path,
+        violation.status,
+        (violation.problem,),
+    )
+
+
 class Pipeline:
     """Serves a request's work with the counting, faults, rendering and response checks every request gets."""
 
-    def __init__(self, config: MockConfig, state: MockState, faults: Faults, checker: ResponseChecker) -> None:
+    def __init__(
+        self,
+        config: MockConfig,
+        state: MockState,
+        faults: Faults,
+        checker: ResponseChecker,
+        proxy: UpstreamProxy | None = None,
+    ) -> None:
         self.config = config
         self.state = state
         self.faults = faults
         self.checker = checker
+        self.proxy = proxy
         self.errors: list[str] = []
         self.redactor = Redactor([config.client_secret, config.webex_token, config.admin_token])
+
+    @property
+    def history_redactor(self) -> Redactor:
+        """The redaction the history gets: the configured secrets, and in proxy mode every secret the proxy has
+        learned from the traffic too (the real credentials passing through, the tokens the upstream issued)."""
+        return self.proxy.secrets.redactor() if self.proxy is not None else self.redactor
 
     async def serve(
         self,
@@ -90,7 +118,9 @@ class Pipeline:
             logger.exception("attachkit mock failed on %s %s", method, self.redactor.text(path))
             self.errors.append(f"{operation}: {type(exc).__name__}: {exc}")
             outcome = Problem(500, "server_error", "Internal Server Error", description="the mock failed; see its log")
-        if isinstance(outcome, Response):
+        if isinstance(outcome, PROXIED):
+            response = outcome  # the upstream's answer, passed on unchanged: its own tracking id, if any
+        elif isinstance(outcome, Response):
             outcome.headers.update(dialect.headers(tracking))
             response = outcome
         else:
@@ -113,8 +143,10 @@ class Pipeline:
         started_at: float,
         started: float,
     ) -> None:
-        """Put the exchange in the history, secrets redacted (see ``_history``)."""
-        redact = self.redactor
+        """Put the exchange in the history, secrets redacted (see ``_history``), with the proxy's findings."""
+        redact = self.history_redactor
+        found = getattr(request.state, "proxy_violations", ())
+        violations = tuple(recorded_violation(v) for v in found)
         sent: Captured | None = None
         if response is not None:
             kept = getattr(response, "body", None)  # a file streamed out (FileResponse) has none
@@ -132,6 +164,7 @@ class Pipeline:
             query=redact.text(request.scope.get("query_string", b"").decode("latin-1")),
             request=redact.capture(request.headers.items(), body_read(request), declared_length(request)),
             response=sent,
+            violations=violations,
         )
 
     def _fault_problem(self, rule: FaultRule, target: str) -> Problem:

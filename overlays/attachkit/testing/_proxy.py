@@ -418,7 +418,7 @@ def parse_upstreams(items: Iterable[str]) -> dict[str, str]:
     return upstreams
 
 
-def _shown_url(url: str) -> str:
+def shown_url(url: str) -> str:
     """A URL without its user info (a password in an upstream URL is a secret)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
@@ -617,7 +617,7 @@ class UpstreamProxy:
             every = list(self._stats.values())
             dropped = self._dropped
         return {
-            "upstreams": {name: _shown_url(url) for name, url in self.upstreams.items()},
+            "upstreams": {name: shown_url(url) for name, url in self.upstreams.items()},
             "exchanges": sum(s.exchanges for s in every),
             "violations": sum(s.request_violations + s.response_violations for s in every),
             "dropped_violations": dropped,
@@ -982,7 +982,7 @@ class UpstreamProxy:
             "time": datetime.fromtimestamp(started_at, UTC).isoformat(timespec="milliseconds"),
             "operation": name,
             "vendor": vendor,
-            "upstream": redactor.text(_shown_url(url)),
+            "upstream": redactor.text(shown_url(url)),
             "method": request.method,
             "path": redactor.text(request.scope["path"]),
             "query": redactor.text(query),

@@ -7,7 +7,7 @@ import shlex
 import socket
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import IO, Unpack
 
 import uvicorn
@@ -21,17 +21,36 @@ from ._control import CONTROL_PREFIX
 from ._dialects import TALKDESK_PREFIX, TOKEN_PATH, WEBEX_PREFIX
 from ._faults import FaultRule, Faults
 from ._kwargs import TalkdeskKwargs, WebexKwargs
+from ._proxy import TOKEN_UPSTREAM, UpstreamProxy, shown_url
 from ._state import Delivery, MockState, RequestRecord
 from ._transport import TransportExposingProtocol
 
 STARTUP_TIMEOUT = 30.0
 
 
-class _Server(uvicorn.Server):
+class _MockUvicorn(uvicorn.Server):
+    """uvicorn's server for a :class:`MockApp`: on shutdown, still in the serving event loop, the proxy's upstream
+    connections are closed and ``stopped`` runs (before uvicorn re-raises a SIGTERM, which ends the process)."""
+
+    def __init__(self, config: uvicorn.Config, app: MockApp, stopped: Callable[[], None] | None = None) -> None:
+        super().__init__(config)
+        self.mock = app
+        self._stopped = stopped
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super().shutdown(sockets=sockets)
+        finally:
+            await self.mock.aclose_upstreams()
+            if self._stopped is not None:
+                self._stopped()
+
+
+class _Server(_MockUvicorn):
     """uvicorn's server, announcing the moment it accepts connections."""
 
-    def __init__(self, config: uvicorn.Config, ready: threading.Event) -> None:
-        super().__init__(config)
+    def __init__(self, config: uvicorn.Config, app: MockApp, ready: threading.Event) -> None:
+        super().__init__(config, app)
         self._ready = ready
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
@@ -111,7 +130,7 @@ class MockServer:
             raise RuntimeError("a MockServer runs once (stopping removed its storage); create a new one")
         sock = _bind(self._host, self._port)
         ready = threading.Event()
-        server = _Server(_uvicorn_config(self.app, access_log=False, log_config=False), ready)
+        server = _Server(_uvicorn_config(self.app, access_log=False, log_config=False), self.app, ready)
 
         def run() -> None:
             try:
@@ -132,7 +151,8 @@ class MockServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving and remove temporary files. Safe to call twice."""
+        """Stop serving and remove temporary files; in proxy mode, close the record and write ``report_file``.
+        Safe to call twice."""
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
@@ -241,6 +261,11 @@ class MockServer:
         """Exceptions the mock raised while serving (bugs in the mock)."""
         return self.app.internal_errors
 
+    @property
+    def proxy(self) -> UpstreamProxy | None:
+        """The validating proxy when ``upstreams`` are configured (``mock.proxy.report()``), else None."""
+        return self.app.proxy
+
     def expire_tokens(self) -> int:
         """Expire every issued Talkdesk access token now; returns how many were valid."""
         return self.app.expire_tokens()
@@ -311,16 +336,23 @@ def export_lines(
     talkdesk_base_url: str, token_url: str, webex_base_url: str, config: MockConfig, mock_url: str | None = None
 ) -> list[str]:
     """The ``export NAME=value`` lines that point attachkit at a running mock; with ``mock_url``, also the mock's
-    root and admin token (``ATTACHKIT_MOCK_URL``, ``ATTACHKIT_MOCK_ADMIN_TOKEN``) for its control plane."""
+    root and admin token (``ATTACHKIT_MOCK_URL``, ``ATTACHKIT_MOCK_ADMIN_TOKEN``) for its control plane.
+
+    A vendor the mock proxies (``config.upstreams``) gets its URLs only: its calls go on to the upstream with the
+    integration's own, real credentials, which pasting the mock's would overwrite.
+    """
     # The same arguments `talkdesk_kwargs()` / `webex_kwargs()` give, under the names the clients read.
-    talkdesk = {
-        "account": config.account,
-        "client_id": config.client_id,
-        "client_secret": config.client_secret,
-        "base_url": talkdesk_base_url,
-        "token_url": token_url,
-    }
-    webex = {"access_token": config.webex_token, "base_url": webex_base_url}
+    talkdesk: dict[str, str] = {"base_url": talkdesk_base_url, "token_url": token_url}
+    if not {"talkdesk", TOKEN_UPSTREAM} & set(config.upstreams):
+        talkdesk = {
+            "account": config.account,
+            "client_id": config.client_id,
+            "client_secret": config.client_secret,
+            **talkdesk,
+        }
+    webex = {"base_url": webex_base_url}
+    if "webex" not in config.upstreams:
+        webex = {"access_token": config.webex_token, **webex}
     values = {TALKDESK_ENV[k]: v for k, v in talkdesk.items()} | {WEBEX_ENV[k]: v for k, v in webex.items()}
     if mock_url is not None:
         values |= {MOCK_URL_ENV: mock_url, MOCK_ADMIN_TOKEN_ENV: config.admin_token}
@@ -329,6 +361,18 @@ def export_lines(
 
 def _banner(url: str, app: MockApp) -> str:
     rules = [f"    {rule}" for rule in app.faults.rules] or ["    (none)"]
+    proxy = app.proxy
+    upstreams: list[str] = []
+    credentials = "# Local credentials; paste into your shell:"
+    if proxy is not None:
+        shown = {name: shown_url(target) for name, target in proxy.upstreams.items()}
+        if proxy.token_url is not None:
+            shown.setdefault(TOKEN_UPSTREAM, shown_url(proxy.token_url))
+        upstreams = [
+            "  Proxying to (each call checked against the specs; GET /_mock/violations):",
+            *(f"    {name:<15} {target}" for name, target in shown.items()),
+        ]
+        credentials = "# Paste into your shell; a proxied vendor takes your real credentials:"
     lines = [
         f"attachkit mock of Talkdesk and Webex, listening on {url}",
         f"  Talkdesk base URL:   {url}{TALKDESK_PREFIX}",
@@ -336,10 +380,11 @@ def _banner(url: str, app: MockApp) -> str:
         f"  Webex base URL:      {url}{WEBEX_PREFIX}",
         f"  Specs:               {url}/specs/<name>.yaml",
         f"  Control plane:       {url}{CONTROL_PREFIX}/ (bearer $ATTACHKIT_MOCK_ADMIN_TOKEN)",
+        *upstreams,
         "  Faults:",
         *rules,
         "",
-        "# Local credentials; paste into your shell:",
+        credentials,
         *export_lines(url + TALKDESK_PREFIX, url + TOKEN_PATH, url + WEBEX_PREFIX, app.config, url),
         "",
         "Press Ctrl+C to stop.",
@@ -360,21 +405,33 @@ def serve(
     """Run the mock until interrupted (Ctrl+C or SIGTERM), printing its URLs and ``export`` lines once it listens.
 
     ``faults`` are rules or spec strings (``send_message:429:retry-after=2:times=1``), added to the configuration's.
-    The access log is off by default: storage URLs carry their link tokens in the path.
+    The access log is off by default: storage URLs carry their link tokens in the path. In proxy mode
+    (``upstreams``), stopping prints the proxy's summary to stderr and writes ``report_file``.
     """
     stream = out if out is not None else sys.stdout
     base = config or MockConfig()
     app = MockApp(base, faults=(*base.faults, *faults), **options)
-    sock = _bind(host, port)
+    try:
+        sock = _bind(host, port)
+    except OSError:
+        app.close()
+        raise
     url = _url(host, sock)
 
-    class _AnnouncingServer(uvicorn.Server):
+    def stopped() -> None:
+        if app.proxy is not None:
+            app.finish_proxy()  # the record closed and the report written before the summary says so
+            print(app.proxy.summary(), file=sys.stderr, flush=True)
+
+    class _AnnouncingServer(_MockUvicorn):
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets=sockets)
             print(_banner(url, app), file=stream, flush=True)
 
     try:
-        _AnnouncingServer(_uvicorn_config(app, access_log=access_log, log_config=True)).run(sockets=[sock])
+        _AnnouncingServer(_uvicorn_config(app, access_log=access_log, log_config=True), app, stopped).run(
+            sockets=[sock]
+        )
     finally:
         sock.close()
         app.close()

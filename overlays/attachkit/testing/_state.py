@@ -213,7 +213,8 @@ class RequestRecord:
     ``id`` numbers requests from 1 in the order they finished (it keeps counting when old records are dropped);
     ``started_at`` is the wall-clock time it arrived (seconds since the epoch, not the mock's clock),
     ``duration_ms`` how long the mock took; ``request`` and ``response`` hold headers and bodies with secrets
-    redacted (``response`` is None when no answer was sent).
+    redacted (``response`` is None when no answer was sent). ``violations``: in proxy mode, the ways the exchange
+    broke its spec (empty when it conformed, and when the mock answered itself).
     """
 
     operation: str
@@ -227,12 +228,14 @@ class RequestRecord:
     query: str = ""
     request: Captured | None = dataclasses.field(default=None, repr=False)
     response: Captured | None = dataclasses.field(default=None, repr=False)
+    violations: tuple[Violation, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
 class Violation:
-    """A request or a response that broke its spec, as a validating proxy reports it (kept in the state so that
-    ``GET /_mock/violations`` has a place to read from; the mock of its own records none there yet)."""
+    """A request or a response that broke its spec, as the validating proxy (``upstreams``) reports it: what
+    ``GET /_mock/violations`` lists. The mock answering on its own records none here (its own response checks are
+    ``MockApp.response_violations``)."""
 
     kind: Literal["request", "response"]
     operation: str
@@ -531,6 +534,7 @@ class MockState:
         query: str = "",
         request: Captured | None = None,
         response: Captured | None = None,
+        violations: tuple[Violation, ...] = (),
     ) -> RequestRecord:
         """Record how a request ended: answered with ``status``, or dropped (``status`` None); the history keeps
         the last ``history_limit`` and counts the ones it lets go."""
@@ -554,6 +558,7 @@ class MockState:
                 query=query,
                 request=request,
                 response=response,
+                violations=violations,
             )
             if len(self._history) == self._history.maxlen:
                 self._history_dropped += 1

@@ -61,8 +61,9 @@ def sync_detailed(
 ) -> Response[Error | ViolationList]:
     """Read the contract violations
 
-     Requests and responses that broke their spec, as a validating proxy records them. The mock serving
-    its own answers records none here (its own response checks are `MockServer.response_violations`).
+     Requests and responses that broke their spec, as the validating proxy (`attachkit mock --upstream`)
+    records them, one entry per problem, the latest `record_limit` kept. The mock serving its own
+    answers records none here (its own response checks are `MockServer.response_violations`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -87,8 +88,9 @@ def sync(
 ) -> Error | ViolationList | None:
     """Read the contract violations
 
-     Requests and responses that broke their spec, as a validating proxy records them. The mock serving
-    its own answers records none here (its own response checks are `MockServer.response_violations`).
+     Requests and responses that broke their spec, as the validating proxy (`attachkit mock --upstream`)
+    records them, one entry per problem, the latest `record_limit` kept. The mock serving its own
+    answers records none here (its own response checks are `MockServer.response_violations`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -109,8 +111,9 @@ async def asyncio_detailed(
 ) -> Response[Error | ViolationList]:
     """Read the contract violations
 
-     Requests and responses that broke their spec, as a validating proxy records them. The mock serving
-    its own answers records none here (its own response checks are `MockServer.response_violations`).
+     Requests and responses that broke their spec, as the validating proxy (`attachkit mock --upstream`)
+    records them, one entry per problem, the latest `record_limit` kept. The mock serving its own
+    answers records none here (its own response checks are `MockServer.response_violations`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -133,8 +136,9 @@ async def asyncio(
 ) -> Error | ViolationList | None:
     """Read the contract violations
 
-     Requests and responses that broke their spec, as a validating proxy records them. The mock serving
-    its own answers records none here (its own response checks are `MockServer.response_violations`).
+     Requests and responses that broke their spec, as the validating proxy (`attachkit mock --upstream`)
+    records them, one entry per problem, the latest `record_limit` kept. The mock serving its own
+    answers records none here (its own response checks are `MockServer.response_violations`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
