@@ -23,12 +23,14 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from click.testing import CliRunner
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from attachkit import TalkdeskClient, WebexClient
+from attachkit.cli import cli
 from attachkit.testing import MockServer
 from tests._support.processes import lines_of, read_exports
 from tests._support.servers import strict_mock
@@ -313,6 +315,23 @@ def test_a_non_conforming_upstream_is_reported_operation_by_operation(
         assert [(e["operation"], e["status"], e["violations"]) for e in faulted] == [("get_message", 503, [])]
         assert mock.calls("start_conversation")[0].violations[1].problems == ("id: 12345 is not of type 'string'",)
         history_text = json.dumps(history)
+
+        # The same from a shell: `attachkit mock violations`, and each history line followed by its problems.
+        env = {"ATTACHKIT_MOCK_URL": mock.url, "ATTACHKIT_MOCK_ADMIN_TOKEN": mock.admin_token}
+        shown = CliRunner().invoke(cli, ["mock", "violations"], env=env)
+        assert shown.exit_code == 0, shown.output
+        assert (
+            "start_conversation response 201 POST /digital-connect/conversations: id: 12345 is not of type 'string'"
+            in shown.stdout.splitlines()
+        )
+        assert "get_message response 418 GET /messages/m-1: status 418 is not documented for get_message" in (
+            shown.stdout.splitlines()
+        )
+        listed_json = CliRunner().invoke(cli, ["mock", "violations", "--json"], env=env)
+        assert json.loads(listed_json.stdout) == listed.json()
+        requests = CliRunner().invoke(cli, ["mock", "requests", "--operation", "request_upload_link"], env=env)
+        assert requests.exit_code == 0, requests.output
+        assert requests.stdout.splitlines()[1:] == ["    response: request_id: is required"]
 
     assert mock.response_violations == [] and mock.internal_errors == []
     report = json.loads(report_file.read_text(encoding="utf-8"))

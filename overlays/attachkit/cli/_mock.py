@@ -322,8 +322,8 @@ def mock(
     The same command runs as `python -m attachkit.testing`.
     Fault syntax: `python -c "import attachkit.testing as t; help(t)"`.
 
-    The commands (fault, state, requests, clock, reset) use the running mock's control plane (/_mock/), found
-    through the ATTACHKIT_MOCK_URL and ATTACHKIT_MOCK_ADMIN_TOKEN lines it prints.
+    The commands (fault, state, requests, violations, clock, reset) use the running mock's control plane
+    (/_mock/), found through the ATTACHKIT_MOCK_URL and ATTACHKIT_MOCK_ADMIN_TOKEN lines it prints.
 
     \b
     Examples:

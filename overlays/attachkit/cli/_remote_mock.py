@@ -1,4 +1,5 @@
-"""`attachkit mock fault|state|requests|clock|reset`: steer a running mock through its control plane (`/_mock/`).
+"""`attachkit mock fault|state|requests|violations|clock|reset`: steer a running mock through its control plane
+(`/_mock/`).
 
 The mock is found through `ATTACHKIT_MOCK_URL` and `ATTACHKIT_MOCK_ADMIN_TOKEN`, the export lines `attachkit mock`
 prints (or `--url` and `--admin-token`). The token is added to the output's secrets, so it is never printed.
@@ -125,6 +126,28 @@ def requests(remote: RemoteMock, output: Output, operation: str | None, since: i
             f"#{entry.id} {entry.started_at} {entry.method} {entry.path}{query} -> {status} "
             f"[{entry.operation}, {entry.outcome}, {entry.duration_ms:g} ms]"
         )
+        for violation in entry.violations or ():  # proxy mode: how the exchange broke its spec
+            for problem in violation.problems:
+                output.line(f"    {violation.kind}: {problem}")
+
+
+@click.command("violations")
+@_remote_command
+def violations(remote: RemoteMock, output: Output) -> None:
+    """Print what broke the specs (proxy mode, `attachkit mock --upstream`): one line per problem, oldest first,
+    secrets redacted."""
+    found = remote.violations
+    if output.json_mode:
+        output.result({"items": [violation.to_dict() for violation in found]})
+        return
+    for violation in found:
+        status = "-" if violation.status is None else str(violation.status)
+        for problem in violation.problems:
+            output.line(
+                f"{violation.operation} {violation.kind} {status} {violation.method} {violation.path}: {problem}"
+            )
+    if not found:
+        output.note("no violations")
 
 
 @click.command("reset")
@@ -150,5 +173,5 @@ def clock_advance(remote: RemoteMock, output: Output, seconds: float) -> None:
 
 def add_remote_commands(group: click.Group) -> None:
     """Put the control-plane commands under `group` (`attachkit mock`)."""
-    for command in (fault, state, requests, clock, reset):
+    for command in (fault, state, requests, violations, clock, reset):
         group.add_command(command)
