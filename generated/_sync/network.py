@@ -59,6 +59,8 @@ class DeadlineStream(httpcore.NetworkStream):
         return self._inner.read(max_bytes, clamp(timeout, httpcore.ReadTimeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if not buffer:  # h11 hands over empty writes (a request without a body); they send nothing
+            return
         self._inner.write(buffer, clamp(timeout, httpcore.WriteTimeout))
 
     def close(self) -> None:

@@ -9,6 +9,8 @@ received is not the server's: it surfaces as itself.
 from __future__ import annotations
 
 import contextvars
+import json
+from typing import Any, Final
 
 import attrs
 import httpx
@@ -77,3 +79,51 @@ def record(response: httpx.Response) -> None:
     seen = _CAPTURED.get()
     if seen is not None:
         seen.append(response)
+
+
+UNDECODED: Final = object()
+"""What `take_json` returns when `response.json()` was not called, or did not decode strictly."""
+
+
+class DecodedJSON:
+    """A success's body, JSON-decoded once for both the generated parser and the contract check.
+
+    Installed on the response as its `json` (an instance attribute shadows httpx's method, which decodes
+    `content` afresh on every call). The first call decodes strictly as UTF-8, as the contract check wants, and
+    keeps the value for `take_json`; later calls, and any with keyword arguments, behave as httpx's own
+    `Response.json`, so nobody else is handed the object the parser built the model from. A body that is not
+    strict UTF-8 JSON is read by httpx's rules (a BOM, UTF-16), raising what httpx would: the check then decodes
+    it on its own, as it did before this cache.
+    """
+
+    __slots__ = ("_content", "_value")
+
+    def __init__(self, content: bytes) -> None:
+        self._content = content  # the bytes, not the response: no reference cycle for the collector
+        self._value: Any = UNDECODED
+
+    def __call__(self, **kwargs: Any) -> Any:
+        if kwargs or self._value is not UNDECODED:
+            return json.loads(self._content, **kwargs)
+        try:
+            value = json.loads(self._content.decode("utf-8"))
+        except (ValueError, RecursionError):
+            return json.loads(self._content)  # httpx's reading, and its error
+        self._value = value
+        return value
+
+    def take(self) -> Any:
+        """The value the first call decoded, or `UNDECODED`."""
+        return self._value
+
+
+def remember_json(response: httpx.Response) -> None:
+    """Let `response.json()` keep its first decoding for `take_json` (the body must be read)."""
+    vars(response)["json"] = DecodedJSON(response.content)  # mypy refuses assigning over a method
+
+
+def take_json(response: httpx.Response) -> Any:
+    """The body as `response.json()` first decoded it (strict UTF-8), or `UNDECODED`; afterwards the response's
+    `json` is httpx's own again."""
+    cached = vars(response).pop("json", None)
+    return cached.take() if isinstance(cached, DecodedJSON) else UNDECODED

@@ -464,10 +464,10 @@ def _generic_ok(
         elif isinstance(v, dict):
             if mapping is not None and not mapping(v):
                 return False
-        elif isinstance(v, list | tuple):
+        elif isinstance(v, (list, tuple)):  # tuples, not `X | Y`: no union built per call
             if array is not None and not array(v):
                 return False
-        elif isinstance(v, int | float) and v.__class__ is not bool and number is not None and not number(v):
+        elif isinstance(v, (int, float)) and v.__class__ is not bool and number is not None and not number(v):
             return False
         for group in groups:
             for branch in group:
@@ -518,7 +518,7 @@ def _array_ok(s: _Schema, *, typed: bool) -> Check:
     item = s.items.ok if s.items is not None and leaf is None else None
 
     def ok(v: Any) -> bool:
-        if typed and not isinstance(v, list | tuple):
+        if typed and not isinstance(v, (list, tuple)):
             return v is None and nullable
         if not low <= len(v) <= high:
             return False

@@ -161,14 +161,14 @@ def _validate(schema: dict[str, Any], value: Any, path: str, names: Mapping[str,
             raise ValidationError(where, f"must be at most {schema['maxLength']} characters (got {len(value)})")
         if "pattern" in schema and not schema["pattern"].search(value):
             raise ValidationError(where, f"must match {schema['pattern'].pattern!r}")
-    elif isinstance(value, int | float) and not isinstance(value, bool):
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):  # tuples, not `X | Y`: no union per call
         if isinstance(value, float) and not math.isfinite(value):
             raise ValidationError(where, "must be a finite number (JSON has no NaN or infinity)")
         if "minimum" in schema and value < schema["minimum"]:
             raise ValidationError(where, f"must be at least {schema['minimum']}")
         if "maximum" in schema and value > schema["maximum"]:
             raise ValidationError(where, f"must be at most {schema['maximum']}")
-    elif isinstance(value, list | tuple):
+    elif isinstance(value, (list, tuple)):
         items = schema.get("items", {})
         for i, item in enumerate(value):
             _validate(items, item, f"{path}[{i}]" if path else f"[{i}]")
@@ -205,6 +205,8 @@ def _article(kind: str) -> str:
 
 def _check_text(value: str, field: str) -> None:
     """Strings must be encodable as UTF-8: a lone surrogate (from bad decoding upstream) is not."""
+    if value.isascii():  # most text; ASCII always encodes, and this test copies nothing
+        return
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:

@@ -17,7 +17,7 @@ from attachkit._async.http import AsyncSession
 from attachkit._attempts import call_options
 from attachkit._config import Timeout
 from attachkit._error_mapping import unexpected_success
-from attachkit._exchange import Exchange, exchange
+from attachkit._exchange import UNDECODED, Exchange, exchange, take_json
 from attachkit._faces import AsyncCall
 from attachkit._response_checks import check_response
 from attachkit.errors import UnexpectedResponseError
@@ -169,17 +169,13 @@ def check_contract(session: AsyncSession, package: str, operation: str, response
     (lengths, formats, enums a vendor may grow) are contract warnings on the `attachkit` logger, or errors when
     the client was built with `strict_responses=True`.
     """
+    body: Any = take_json(response)  # what the generated parser decoded (strictly) is not decoded again
     if not response.content or "json" not in response.headers.get("content-type", "json"):
         return
-    try:
-        # JSON is UTF-8 (RFC 8259); decoded strictly, so that an encoded surrogate cannot reach a result.
-        body: Any = json.loads(response.content.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise unexpected_success(
-            session.settings.vendor, response, f"{operation} answered a body that is not UTF-8 ({exc.reason})"
-        ) from None
-    except (ValueError, RecursionError):
-        return  # not JSON at all: the generated parser says so
+    if body is UNDECODED:
+        body = _decoded(session, operation, response)
+        if body is UNDECODED:
+            return  # not JSON at all: the generated parser says so
     breaking, bent = check_response(package, operation, response.status_code, body)
     if not breaking and not bent:
         return
@@ -202,6 +198,19 @@ def check_contract(session: AsyncSession, package: str, operation: str, response
             session.settings.vendor.name,
             extra={"attachkit_operation": operation, "attachkit_field": problem.path},
         )
+
+
+def _decoded(session: AsyncSession, operation: str, response: httpx.Response) -> Any:
+    """The body decoded as JSON, `UNDECODED` when it is not JSON; `UnexpectedResponseError` when it is not UTF-8."""
+    try:
+        # JSON is UTF-8 (RFC 8259); decoded strictly, so that an encoded surrogate cannot reach a result.
+        return json.loads(response.content.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise unexpected_success(
+            session.settings.vendor, response, f"{operation} answered a body that is not UTF-8 ({exc.reason})"
+        ) from None
+    except (ValueError, RecursionError):
+        return UNDECODED
 
 
 def missing(session: AsyncSession, answer: Answer[object], field: str, hint: str) -> UnexpectedResponseError:

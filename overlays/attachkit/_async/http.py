@@ -35,7 +35,7 @@ from attachkit._cooldown import Cooldown
 from attachkit._deadline import STREAMED, UPLOAD, deadline, expired
 from attachkit._decoding import ACCEPT_ENCODING, BodyTooLarge, CappedBody, TruncatedBody, UnsupportedEncoding
 from attachkit._error_mapping import connection_error, error_from_response, redact_url
-from attachkit._exchange import record
+from attachkit._exchange import record, remember_json
 from attachkit._faces import AsyncAttemptTimeout, AsyncBodyStream, async_default_network
 from attachkit._join import join
 from attachkit._retry import RetryPolicy
@@ -76,6 +76,8 @@ class AsyncAPIClient(httpx.AsyncClient):
         except BaseException:
             await response.aclose()
             raise
+        if not kwargs.get("stream"):  # read whole: the parser's decoding is kept for the contract check
+            remember_json(response)
         record(response)
         return response
 
@@ -89,7 +91,7 @@ def _attempt_seconds(request: httpx.Request) -> float | None:
         return None
     timeout = request.extensions.get("timeout", {})
     read = timeout.get("read") if isinstance(timeout, dict) else None
-    return read if isinstance(read, int | float) else None
+    return read if isinstance(read, (int, float)) else None  # a tuple, not `int | float`: no union built per call
 
 
 class AsyncRetryTransport(httpx.AsyncBaseTransport):
@@ -167,12 +169,14 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         stream = response.stream
         assert isinstance(stream, AsyncBodyStream)
         encoding = response.headers.get("content-encoding", "")
+        # attachkit's own sockets stop at the deadline themselves; a caller's http_client is checked between reads.
+        watch = not self._reachable
         try:
             if encoding:
                 body = CappedBody(encoding, self._cap)
                 async for chunk in stream:
                     body.feed(chunk)
-                    if expired():  # only reached through a caller's http_client: attachkit's sockets stop sooner
+                    if watch and expired():
                         raise httpx.ReadTimeout("the attempt's deadline passed while the body was arriving")
                 data = body.value()
             else:  # the common case, without a decoder in the way
@@ -183,7 +187,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                     if size > self._cap:
                         raise BodyTooLarge(self._cap)
                     parts.append(chunk)
-                    if expired():
+                    if watch and expired():
                         raise httpx.ReadTimeout("the attempt's deadline passed while the body was arriving")
                 data = b"".join(parts)
         except BodyTooLarge:

@@ -58,6 +58,8 @@ class AsyncDeadlineStream(httpcore.AsyncNetworkStream):
         return await self._inner.read(max_bytes, clamp(timeout, httpcore.ReadTimeout))
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if not buffer:  # h11 hands over empty writes (a request without a body); they send nothing
+            return
         await self._inner.write(buffer, clamp(timeout, httpcore.WriteTimeout))
 
     async def aclose(self) -> None:
