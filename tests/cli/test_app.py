@@ -50,6 +50,16 @@ COMMANDS = {
     ("webex", "download"),
     ("webex", "listen"),
     ("mock",),
+    ("mock", "fault"),
+    ("mock", "fault", "add"),
+    ("mock", "fault", "list"),
+    ("mock", "fault", "clear"),
+    ("mock", "state"),
+    ("mock", "requests"),
+    ("mock", "violations"),
+    ("mock", "clock"),
+    ("mock", "clock", "advance"),
+    ("mock", "reset"),
 }
 
 

@@ -16,7 +16,8 @@
         action create MESSAGE_ID (--input k=v ... | --inputs-json FILE)
         action get ID
         download URL_OR_ID [-o PATH|DIR|-] [--force] [--allow-unscannable] [--max-scan-wait S]
-      mock [--host] [--port] [--fault SPEC ...]
+      mock [--host] [--port] [--fault SPEC ...] [--upstream NAME=URL ... [--record FILE] [--report FILE]]
+        fault add SPEC | fault list | fault clear | state | requests | violations | clock advance N | reset
 
 Exit codes: 0 ok, 1 API or connection error, 2 usage or validation error, 3 partial success.
 """

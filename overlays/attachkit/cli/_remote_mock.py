@@ -69,21 +69,39 @@ def _remote_command(function: F) -> F:
 
 @click.group("fault")
 def fault() -> None:
-    """Add, list and clear a running mock's fault rules."""
+    """Add, list and clear a running mock's fault rules.
+
+    \b
+    Examples:
+      attachkit mock fault add send_message:429:retry-after=2:times=1
+      attachkit mock fault list
+    """
 
 
 @fault.command("add")
 @click.argument("spec")
 @_remote_command
 def fault_add(remote: RemoteMock, output: Output, spec: str) -> None:
-    """Add the rule SPEC (e.g. send_message:429:retry-after=2:times=1), tried after the others."""
+    """Add the rule SPEC (e.g. send_message:429:retry-after=2:times=1), tried after the others.
+
+    \b
+    Examples:
+      attachkit mock fault add send_message:429:retry-after=2:times=1
+      attachkit mock fault add "webhook_delivery:bad-signature:times=1"
+    """
     output.result(remote.faults.add_spec(spec).to_dict())
 
 
 @fault.command("list")
 @_remote_command
 def fault_list(remote: RemoteMock, output: Output) -> None:
-    """List the rules, in the order they are tried, with how often each fired."""
+    """List the rules, in the order they are tried, with how often each fired.
+
+    \b
+    Examples:
+      attachkit mock fault list
+      attachkit mock fault list --json
+    """
     rules = remote.faults.rules
     if output.json_mode:
         output.result({"items": [rule.to_dict() for rule in rules]})
@@ -97,14 +115,25 @@ def fault_list(remote: RemoteMock, output: Output) -> None:
 @fault.command("clear")
 @_remote_command
 def fault_clear(remote: RemoteMock, output: Output) -> None:
-    """Remove every rule."""
+    """Remove every rule.
+
+    \b
+    Examples:
+      attachkit mock fault clear
+    """
     output.result({"cleared": remote.faults.clear()})
 
 
 @click.command("state")
 @_remote_command
 def state(remote: RemoteMock, output: Output) -> None:
-    """Print a snapshot of the state: records held and dropped, request counts, history, clock."""
+    """Print a snapshot of the state: records held and dropped, request counts, history, clock.
+
+    \b
+    Examples:
+      attachkit mock state
+      attachkit mock state --json | jq .requests
+    """
     output.result(remote.state.to_dict())
 
 
@@ -114,7 +143,13 @@ def state(remote: RemoteMock, output: Output) -> None:
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Only the last N.")
 @_remote_command
 def requests(remote: RemoteMock, output: Output, operation: str | None, since: int | None, limit: int | None) -> None:
-    """Print the request history, oldest first, secrets redacted (one line each; every field with --json)."""
+    """Print the request history, oldest first, secrets redacted (one line each; every field with --json).
+
+    \b
+    Examples:
+      attachkit mock requests
+      attachkit mock requests --operation send_message --limit 5 --json
+    """
     entries = remote.history(operation, since=since, limit=limit)
     if output.json_mode:
         output.result({"items": [entry.to_dict() for entry in entries]})
@@ -135,7 +170,13 @@ def requests(remote: RemoteMock, output: Output, operation: str | None, since: i
 @_remote_command
 def violations(remote: RemoteMock, output: Output) -> None:
     """Print what broke the specs (proxy mode, `attachkit mock --upstream`): one line per problem, oldest first,
-    secrets redacted."""
+    secrets redacted.
+
+    \b
+    Examples:
+      attachkit mock violations
+      attachkit mock violations --json
+    """
     found = remote.violations
     if output.json_mode:
         output.result({"items": [violation.to_dict() for violation in found]})
@@ -153,21 +194,36 @@ def violations(remote: RemoteMock, output: Output) -> None:
 @click.command("reset")
 @_remote_command
 def reset(remote: RemoteMock, output: Output) -> None:
-    """Forget every record, count, request and delivery, remove every fault, and put the clock back."""
+    """Forget every record, count, request and delivery, remove every fault, and put the clock back.
+
+    \b
+    Examples:
+      attachkit mock reset
+    """
     remote.reset()
     output.result({"reset": True})
 
 
 @click.group("clock")
 def clock() -> None:
-    """Move a running mock's clock."""
+    """Move a running mock's clock.
+
+    \b
+    Examples:
+      attachkit mock clock advance 601
+    """
 
 
 @clock.command("advance")
 @click.argument("seconds", type=click.FloatRange(min=0))
 @_remote_command
 def clock_advance(remote: RemoteMock, output: Output, seconds: float) -> None:
-    """Move the mock's time forward by SECONDS (expires tokens and links, ends a file's malware scan)."""
+    """Move the mock's time forward by SECONDS (expires tokens and links, ends a file's malware scan).
+
+    \b
+    Examples:
+      attachkit mock clock advance 601
+    """
     output.result(remote.clock.advance(seconds).to_dict())
 
 
