@@ -1,7 +1,7 @@
 """A small load generator for `bench.py`: `send_message` against the mock, from a process of its own.
 
     python scripts/_bench_load.py --mock URL [--concurrency 8] [--duration 5] [--reps 5] [--warmup 1]
-        [--spec-root URL] [--mock-pid PID] [--spec-root-pid PID] [--soak-seconds S --checkpoints K]
+        [--spec-root URL] [--mock-pid PID] [--spec-root-pid PID] [--soak-seconds S --checkpoints K [--soak-requests N]]
 
 It logs in (client credentials), uploads one attachment and starts one conversation through attachkit, then keeps
 `--concurrency` keep-alive connections busy sending messages that carry the attachment, each with its own
@@ -141,14 +141,20 @@ def rss_bytes(pid: int) -> int | None:
     return None
 
 
-async def soak(target: Target, concurrency: int, seconds: float, checkpoints: int, pid: int, counter: list[int]) -> Any:
-    """Keep the mock busy for `seconds`; its RSS and the requests answered so far, at each checkpoint."""
+async def soak(
+    target: Target, concurrency: int, seconds: float, checkpoints: int, pid: int, counter: list[int], requests: int = 0
+) -> Any:
+    """Keep the mock busy for `seconds` (or, with `requests`, until it has answered that many); its RSS and the
+    requests answered so far, at each checkpoint (every `seconds / checkpoints` of load)."""
     points = [{"requests": 0, "elapsed_s": 0.0, "rss_bytes": rss_bytes(pid)}]
     total = 0
     started = time.perf_counter()
-    for _ in range(checkpoints):
-        result = await run(target, concurrency, seconds / checkpoints, counter)
+    stretch = seconds / checkpoints
+    done = 0
+    while (total < requests) if requests else (done < checkpoints):
+        result = await run(target, concurrency, stretch, counter)
         total += result["requests"]
+        done += 1
         points.append({"requests": total, "elapsed_s": time.perf_counter() - started, "rss_bytes": rss_bytes(pid)})
     return points
 
@@ -208,6 +214,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=1.0)
     parser.add_argument("--soak-seconds", type=float, default=0.0)
     parser.add_argument("--checkpoints", type=int, default=6)
+    parser.add_argument("--soak-requests", type=int, default=0, help="soak until this many requests were answered")
     parser.add_argument("--mock-pid", type=int, default=0, help="the mock's process: its RSS and CPU time")
     parser.add_argument("--spec-root-pid", type=int, default=0, help="the other server's process: its CPU time")
     args = parser.parse_args()
@@ -233,7 +240,7 @@ def main() -> None:
                 )
         if args.soak_seconds > 0:
             report["soak"] = await soak(
-                mock, args.concurrency, args.soak_seconds, args.checkpoints, args.mock_pid, counter
+                mock, args.concurrency, args.soak_seconds, args.checkpoints, args.mock_pid, counter, args.soak_requests
             )
 
     asyncio.run(all_runs())

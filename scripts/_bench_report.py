@@ -205,16 +205,18 @@ def render(report: dict[str, Any]) -> list[str]:
     rss = mk.get("rss") or {}
     if "requests" in rss:
         limits = rss["limits"]
-        minutes = rss.get("million_minutes")
+        measured = rss["requests"] >= 1_000_000
         lines += [
-            f"  the mock's RSS over {rss['soak_s']:g} s more of the same load "
+            "  the mock's RSS as it keeps serving the same load "
             f"(history_limit {limits['history_limit']}, record_limit {limits['record_limit']}):",
-            f"    after {rss['requests']} requests (not 1 million"
-            + (f", which would take about {minutes:.0f} min here" if minutes else "")
-            + f"): {rss['last_mib']:.0f} MiB; {rss['first_mib']:.0f} MiB at {rss['points'][0]['requests']}, "
-            f"peak {rss['peak_mib']:.0f} MiB",
-            f"    slope over the second half: {rss['slope_kib_per_1000']:+.1f} KiB per 1,000 requests; "
-            f"at that slope, 1 million requests: {rss['at_million_mib']:.0f} MiB (extrapolated)",
+            f"    after {rss['requests']:,} requests: {rss['last_mib']:.0f} MiB; "
+            f"{rss['first_mib']:.0f} MiB at {rss['points'][0]['requests']:,}, peak {rss['peak_mib']:.0f} MiB",
+            f"    slope over the second half: {rss['slope_kib_per_1000']:+.1f} KiB per 1,000 requests"
+            + (
+                ""
+                if measured
+                else f"; at that slope, 1 million requests: {rss['at_million_mib']:.0f} MiB (extrapolated)"
+            ),
             "    checkpoints (requests: MiB): "
             + ", ".join(f"{point['requests']}: {point['mib']:.0f}" for point in rss["points"]),
         ]

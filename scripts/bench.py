@@ -21,8 +21,8 @@ Six measurements, everything on loopback, each figure the median of the repetiti
    repetitions alternate between the two, and the ratio is the median of the per-repetition ratios (target
    >= 1.5). Both servers' CPU time per request is shown too: other load on the machine moves it far less than
    requests/s. Without Node.js, or with `--quick` (the smoke test downloads nothing), Prism is skipped and the
-   table says why. Then the mock's resident set size while it keeps serving for `soak_seconds`, at checkpoints,
-   and its slope (1 million requests would take about 20 minutes on 2 cores: the row says how many it measured).
+   table says why. Then the mock's resident set size while it keeps serving 1 million more requests (about 15 to
+   20 minutes on 2 cores; `--quick` serves for one second), at a checkpoint every 15 s, and its slope.
 6. Tooling: wall time of regenerating every package (`scripts/regenerate.py --check`: the same generation as
    `make regenerate`, into a temporary folder, without rewriting `generated/`), and `python -X importtime -c
    "import attachkit"` cold (no bytecode caches) and warm.
@@ -81,8 +81,9 @@ class Mode:
     load_concurrency: int
     load_duration: float
     load_warmup: float
-    soak_seconds: float
+    soak_seconds: float  # with soak_requests: the load between two RSS checkpoints is soak_seconds / soak_checkpoints
     soak_checkpoints: int
+    soak_requests: int  # 0: soak for soak_seconds; else until the mock has answered this many
     profile_calls: int
     prism: bool  # measure Stoplight Prism side by side (downloads it through npx on first use)
     quick: bool
@@ -103,6 +104,7 @@ FULL = Mode(
     load_warmup=1.0,
     soak_seconds=120.0,
     soak_checkpoints=8,
+    soak_requests=1_000_000,
     profile_calls=400,
     prism=True,
     quick=False,
@@ -122,6 +124,7 @@ QUICK = dataclasses.replace(
     load_warmup=0.2,
     soak_seconds=1.0,
     soak_checkpoints=2,
+    soak_requests=0,
     profile_calls=10,
     prism=False,
     quick=True,
@@ -433,7 +436,8 @@ class Bench:
             args += ["--spec-root", prism.address, "--spec-root-pid", prism.proc.pid]
         args += ["--concurrency", m.load_concurrency, "--duration", m.load_duration, "--reps", m.reps]
         args += ["--warmup", m.load_warmup, "--soak-seconds", m.soak_seconds, "--checkpoints", m.soak_checkpoints]
-        data = child("_bench_load.py", *args)
+        args += ["--soak-requests", m.soak_requests]
+        data = child("_bench_load.py", *args, timeout=3600.0)  # the soak serves a million requests
         runs = data["runs"]
         report: dict[str, Any] = {
             "operation": "send_message",
@@ -615,7 +619,8 @@ def run(mode: Mode, out: Path, log: Callable[[str], None]) -> dict[str, Any]:
         with mock_server(loaded, "--validate-responses", *limits) as mock, prism_server(mode) as prism:
             if isinstance(prism, str):
                 log(f"(5) Prism not measured: {prism}")
-            log(f"(5) the mock under load, then {mode.soak_seconds:g} s more for its RSS")
+            more = f"{mode.soak_requests:,} requests" if mode.soak_requests else f"{mode.soak_seconds:g} s"
+            log(f"(5) the mock under load, then {more} more for its RSS")
             bench.mock_load(mock, prism)
         log("(6) tooling")
         bench.tooling(work)
