@@ -201,16 +201,10 @@ class Faults:
         Raises ValueError for an unknown target, a status the target's spec does not document, or an HTML
         body where the spec documents only JSON.
         """
-        if isinstance(retry_after, bool):
-            raise TypeError("retry_after must be a RetryAfter, an int (seconds) or a str (raw)")
-        if isinstance(retry_after, int):
-            retry_after = RetryAfter.seconds(retry_after)
-        elif isinstance(retry_after, str):
-            retry_after = RetryAfter.raw(retry_after)
         rule = FaultRule(
             target=target,
             status=status,
-            retry_after=retry_after,
+            retry_after=as_retry_after(retry_after),
             html=html,
             latency=latency,
             drop=drop,
@@ -277,6 +271,17 @@ class Faults:
 
     def __repr__(self) -> str:
         return f"Faults(rules={len(self.rules)}, fired={self.fired})"
+
+
+def as_retry_after(value: RetryAfter | int | str | None) -> RetryAfter | None:
+    """`Faults.add`'s `retry_after`: an int is seconds, a str is sent verbatim."""
+    if isinstance(value, bool):
+        raise TypeError("retry_after must be a RetryAfter, an int (seconds) or a str (raw)")
+    if isinstance(value, int):
+        return RetryAfter.seconds(value)
+    if isinstance(value, str):
+        return RetryAfter.raw(value)
+    return value
 
 
 def _number(key: str, text: str) -> float:

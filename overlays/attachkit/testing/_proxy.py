@@ -94,7 +94,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from ._checking import PROTOCOL_STATUSES
-from ._contract import Contract, Operation
+from ._contract import Contract, Operation, _ValidationRequest, _ValidationResponse
 from ._dialects import OAUTH, TOKEN_PATH, VENDORS, Dialect, Problem, Vendor, vendor_for_path
 from ._history import SECRET_HEADERS, SECRET_KEYS, Redactor
 from ._routing import PARAM, example_path
@@ -424,26 +424,6 @@ def shown_url(url: str) -> str:
     host = parts.hostname or ""
     netloc = (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port else "")
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
-
-
-@dataclasses.dataclass(frozen=True)
-class _ValidationRequest:
-    """A request as openapi-core's protocol wants it (the shape ``_contract`` gives its validators)."""
-
-    host_url: str
-    path: str
-    method: str
-    body: bytes | None
-    content_type: str
-    parameters: RequestParameters
-
-
-@dataclasses.dataclass(frozen=True)
-class _ValidationResponse:
-    status_code: int
-    content_type: str
-    headers: Headers
-    data: bytes | None
 
 
 Finding = tuple[str | None, str]  # field (or None), message

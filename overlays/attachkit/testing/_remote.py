@@ -42,7 +42,7 @@ from .._generated.mock_control.models import (
 )
 from .._generated.mock_control.types import UNSET, Response, Unset
 from ..errors import AttachkitError
-from ._faults import DropWhen, RetryAfter
+from ._faults import DropWhen, RetryAfter, as_retry_after
 from ._faults import FaultRule as LocalRule
 
 __all__ = ["RemoteClock", "RemoteFaults", "RemoteMock", "RemoteMockError"]
@@ -92,16 +92,10 @@ class RemoteFaults:
         bad_signature: bool = False,
     ) -> FaultRule:
         """Add a rule with the keywords of :meth:`Faults.add` (checked here first, then by the mock)."""
-        if isinstance(retry_after, bool):
-            raise TypeError("retry_after must be a RetryAfter, an int (seconds) or a str (raw)")
-        if isinstance(retry_after, int):
-            retry_after = RetryAfter.seconds(retry_after)
-        elif isinstance(retry_after, str):
-            retry_after = RetryAfter.raw(retry_after)
         rule = LocalRule(
             target=target,
             status=status,
-            retry_after=retry_after,
+            retry_after=as_retry_after(retry_after),
             html=html,
             latency=latency,
             drop=drop,
