@@ -10,6 +10,8 @@ httpx's and requests' rules: an explicit `proxy=` for everything, else `HTTP_PRO
 
 from __future__ import annotations
 
+import select
+import socket
 import ssl
 import urllib.request
 from collections.abc import AsyncIterator, Iterable
@@ -53,6 +55,7 @@ class AsyncDeadlineStream(httpcore.AsyncNetworkStream):
 
     def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
         self._inner = inner
+        self._socket: socket.socket | None = None
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return await self._inner.read(max_bytes, clamp(timeout, httpcore.ReadTimeout))
@@ -72,7 +75,25 @@ class AsyncDeadlineStream(httpcore.AsyncNetworkStream):
         return AsyncDeadlineStream(tls)
 
     def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable":
+            # httpcore's pool asks this of every idle connection for every request; anyio answers by building its
+            # table of socket attributes each time, most of the async pool's CPU with many connections open.
+            if self._socket is None:
+                self._socket = self._inner.get_extra_info("socket")
+            return _readable(self._socket)
         return self._inner.get_extra_info(info)
+
+
+def _readable(sock: socket.socket | None) -> bool:
+    """Whether a read would not wait: data, or the peer's close (httpcore's test; a socket gone counts as closed)."""
+    fd = -1 if sock is None else sock.fileno()
+    if fd < 0:
+        return True
+    if not hasattr(select, "poll"):  # Windows
+        return bool(select.select([fd], [], [], 0)[0])
+    poll = select.poll()
+    poll.register(fd, select.POLLIN)
+    return bool(poll.poll(0))
 
 
 class AsyncDeadlineBackend(httpcore.AsyncNetworkBackend):
