@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import gc
 import hashlib
@@ -227,14 +228,14 @@ async def _async_calls(client: Any, calls: int, in_flight: int) -> None:
 
 
 def async_throughput(targets: list[str], reps: int, in_flight: int) -> dict[str, Any]:
-    """For each "URL,CALLS" target: the async client with `in_flight` calls at once against the sync one."""
+    """For each "URL,CALLS" target: every variant of `ASYNC_VARIANTS` (those importable here), `reps` times."""
     return {"in_flight": in_flight, "reps": reps, "targets": [_async_target(t, reps, in_flight) for t in targets]}
 
 
 class _RawActions:
-    """Raw `httpx.AsyncClient` behind the `client.attachment_actions.get` shape, so `_async_calls` drives both."""
+    """A raw httpx(2) client behind the `client.attachment_actions.get` shape, so `_async_calls` drives it too."""
 
-    def __init__(self, client: httpx.AsyncClient, url: str) -> None:
+    def __init__(self, client: Any, url: str) -> None:
         self._client = client
         self._url = f"{url}/webex/v1/attachment/actions/"
         self.attachment_actions = self
@@ -244,57 +245,107 @@ class _RawActions:
         response.raise_for_status()
         return response.json()
 
+    def get_sync(self, action_id: str) -> object:
+        response = self._client.get(self._url + action_id)
+        response.raise_for_status()
+        return response.json()
+
+
+# Section (3)'s variants, in the order measured: name -> what the table calls it. "sync" is the baseline of every
+# ratio; the CPU ratio target compares "aiohttp" with "httpx over aiohttp" (one transport, without attachkit on top).
+ASYNC_VARIANTS: dict[str, str] = {
+    "sync": "WebexClient.get, in sequence",
+    "httpx sync": "raw httpx.Client, in sequence",
+    "httpx2 sync": "raw httpx2.Client, in sequence",
+    "aiohttp": "AsyncWebexClient, aiohttp backend (the default with the extra)",
+    "httpx over aiohttp": "raw httpx.AsyncClient over attachkit's aiohttp transport",
+    "httpx backend": 'AsyncWebexClient, backend="httpx"',
+    "httpx async": "raw httpx.AsyncClient",
+    "httpx2 async": "raw httpx2.AsyncClient",
+}
+
 
 def _async_target(target: str, reps: int, in_flight: int) -> dict[str, Any]:
-    """The sync client in sequence, then attachkit's async client and raw `httpx.AsyncClient` with `in_flight` calls
-    at once (raw httpx with the same pool limits as attachkit), `reps` times."""
+    """Each variant in turn within every repetition: the sync ones in sequence, the async ones with `in_flight`
+    calls at once. Raw clients get attachkit's pool limits and send the same request."""
     from attachkit import AsyncWebexClient, WebexClient
+    from attachkit._aiohttp import AiohttpNetwork
+    from attachkit._config import DEFAULT_LIMITS
+
+    try:
+        import httpx2
+    except ImportError:  # measured where installed (the dev extra pins it)
+        httpx2 = None
 
     url, _, count = target.rpartition(",")
     calls = int(count)
     kwargs = {"access_token": TOKEN, "base_url": f"{url}/webex/v1"}
-    sync_client = WebexClient(**kwargs)
-    runs: list[dict[str, float]] = []
-    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    limits = {"max_connections": DEFAULT_LIMITS.max_connections, "max_keepalive_connections": 20}
+    runs: list[dict[str, dict[str, float]]] = []
 
-    async def timed(client: Any) -> tuple[float, float]:
+    def sync_calls(get: Callable[[str], object]) -> tuple[float, float]:
+        c0, t0 = time.process_time(), time.perf_counter()
+        for _ in range(calls):
+            get(ACTION_ID)
+        return time.perf_counter() - t0, time.process_time() - c0
+
+    async def async_calls(client: Any) -> tuple[float, float]:
         c0, t0 = time.process_time(), time.perf_counter()
         await _async_calls(client, calls, in_flight)
         return time.perf_counter() - t0, time.process_time() - c0
 
     async def main() -> None:
-        async with (
-            AsyncWebexClient(**kwargs) as client,
-            httpx.AsyncClient(headers={"Authorization": f"Bearer {TOKEN}"}, limits=limits) as raw_client,
-        ):
-            raw = _RawActions(raw_client, url)
-            for warm in (client, raw):
-                await _async_calls(warm, in_flight, in_flight)  # warm up: open every connection once
-            for _ in range(3):
-                sync_client.attachment_actions.get(ACTION_ID)
-            for _ in range(reps):
-                c0, t0 = time.process_time(), time.perf_counter()
-                for _ in range(calls):
-                    sync_client.attachment_actions.get(ACTION_ID)
-                sync_wall, sync_cpu = time.perf_counter() - t0, time.process_time() - c0
-                async_wall, async_cpu = await timed(client)
-                raw_wall, raw_cpu = await timed(raw)
-                runs.append(
-                    {
-                        "sync_per_s": calls / sync_wall,
-                        "async_per_s": calls / async_wall,
-                        "httpx_async_per_s": calls / raw_wall,
-                        "sync_cpu_per_call": sync_cpu / calls,
-                        "async_cpu_per_call": async_cpu / calls,
-                        "httpx_async_cpu_per_call": raw_cpu / calls,
-                    }
+        async with contextlib.AsyncExitStack() as stack:
+            sync_client = stack.enter_context(WebexClient(**kwargs))
+            raw_sync = stack.enter_context(httpx.Client(headers=headers, limits=httpx.Limits(**limits)))
+            sync_gets: dict[str, Callable[[str], object]] = {
+                "sync": sync_client.attachment_actions.get,
+                "httpx sync": _RawActions(raw_sync, url).get_sync,
+            }
+            clients: dict[str, Any] = {
+                "aiohttp": await stack.enter_async_context(AsyncWebexClient(**kwargs, backend="aiohttp")),
+                "httpx over aiohttp": _RawActions(
+                    await stack.enter_async_context(
+                        httpx.AsyncClient(headers=headers, transport=AiohttpNetwork(proxy=None, limits=DEFAULT_LIMITS))
+                    ),
+                    url,
+                ),
+                "httpx backend": await stack.enter_async_context(AsyncWebexClient(**kwargs, backend="httpx")),
+                "httpx async": _RawActions(
+                    await stack.enter_async_context(httpx.AsyncClient(headers=headers, limits=httpx.Limits(**limits))),
+                    url,
+                ),
+            }
+            if httpx2 is not None:
+                raw2 = stack.enter_context(httpx2.Client(headers=headers, limits=httpx2.Limits(**limits)))
+                sync_gets["httpx2 sync"] = _RawActions(raw2, url).get_sync
+                clients["httpx2 async"] = _RawActions(
+                    await stack.enter_async_context(
+                        httpx2.AsyncClient(headers=headers, limits=httpx2.Limits(**limits))
+                    ),
+                    url,
                 )
+            for get in sync_gets.values():
+                for _ in range(3):
+                    get(ACTION_ID)
+            for client in clients.values():
+                await _async_calls(client, in_flight, in_flight)  # warm up: open every connection once
+            for _ in range(reps):
+                run: dict[str, dict[str, float]] = {}
+                for name in ASYNC_VARIANTS:
+                    if name in sync_gets:
+                        wall, cpu = sync_calls(sync_gets[name])
+                    elif name in clients:
+                        wall, cpu = await async_calls(clients[name])
+                    else:
+                        continue
+                    run[name] = {"per_s": calls / wall, "cpu_per_call": cpu / calls}
+                runs.append(run)
 
-    try:
-        asyncio.run(main())
-    finally:
-        sync_client.close()
-    return {"url": url, "calls_per_rep": calls, "runs": runs}
+    asyncio.run(main())
+    labels = {name: label for name, label in ASYNC_VARIANTS.items() if name in runs[0]}
+    return {"url": url, "calls_per_rep": calls, "labels": labels, "runs": runs}
 
 
 # Profiles: why a target is missed ------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from scripts import _bench_chart, _bench_report
+from scripts import _bench_chart, _bench_clients, _bench_report
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -67,8 +67,19 @@ def test_quick_bench_reports_every_section(tmp_path: Path) -> None:
 
     rows = report["async"]["rows"]
     assert [row["latency_ms"] > 0 for row in rows] == [False, True]
-    assert all(row["async_per_s"] > 0 and row["sync_per_s"] > 0 and row["in_flight"] == 64 for row in rows)
-    assert all(row["httpx_async_per_s"] > 0 and row["httpx_async_cpu_us"] > 0 for row in rows)
+    assert all(row["in_flight"] == 64 and row["cpu_ratio"] > 0 for row in rows)
+    for row in rows:  # every variant measured, httpx2 included (the dev extra pins it)
+        assert set(row["variants"]) == set(_bench_clients.ASYNC_VARIANTS), row["latency_ms"]
+        assert all(v["per_s"] > 0 and v["cpu_us"] > 0 and v["label"] in table for v in row["variants"].values())
+        assert row["variants"]["sync"]["ratio"] == 1.0
+    async_targets = [t["what"] for t in report["targets"] if t["section"] == "async"]
+    assert async_targets == [
+        "aiohttp async/sync throughput, 0 ms server latency",
+        "aiohttp backend CPU/call ratio to raw httpx over the same transport, 0 ms",
+        "aiohttp async/sync throughput, 5 ms server latency",
+        "httpx backend async/sync throughput, 5 ms server latency",
+        "aiohttp backend CPU/call ratio to raw httpx over the same transport, 5 ms",
+    ]
 
     streaming = report["streaming"]
     assert streaming["upload_mib_s"] > 0 and streaming["download_mib_s"] > 0
