@@ -141,88 +141,93 @@ def render(report: dict[str, Any]) -> list[str]:
             f"    aiohttp backend CPU/call over raw httpx on the same transport: {row['cpu_ratio']:.2f} "
             f"(target <= {ASYNC_CPU_TARGET:g}: {verdict(row['cpu_ratio'] <= ASYNC_CPU_TARGET)})"
         )
-    s = report["streaming"]
-    lines += ["", f"(4) Streaming {s['mib']:g} MiB through the mock (its own process), TalkdeskClient.attachments"]
-    rows = [
-        ["upload", f"{s['upload_mib_s']:.0f} MiB/s", f"peak RSS +{s['upload_rss_growth_mib']:.1f} MiB"],
-        ["download", f"{s['download_mib_s']:.0f} MiB/s", f"peak RSS +{s['download_rss_growth_mib']:.1f} MiB"],
-        [
-            "client peak RSS growth",
-            f"{s['rss_growth_mib']:.1f} MiB (worst {s['rss_growth_max_mib']:.1f})",
-            f"target < 32 MiB: {verdict(s['rss_growth_max_mib'] < RSS_TARGET_MIB)}",
-        ],
-        [
-            "client RSS before",
-            f"{s['client_rss_before_mib']:.0f} MiB",
-            f"mock peak RSS {s['mock_peak_rss_mib']:.0f} MiB",
-        ],
-    ]
-    lines += table(rows)
-    mk = report["mock"]
-    lines += [
-        "",
-        f"(5) The mock as a server: {mk['operation']} with {mk.get('validation', 'request')} validation, "
-        f"{mk['concurrency']} connections, {mk['duration_s']:g} s x {mk['reps']}"
-        + (
-            f", alternating with Stoplight Prism {mk['prism']['version']} on the same spec and load"
-            if "prism" in mk
-            else ""
-        ),
-    ]
-    rows = [["", "requests/s", "p50", "p99", "server CPU/request", "requests (statuses)"]]
-    servers = [("attachkit mock", mk)] + ([(f"Prism {mk['prism']['version']}", mk["prism"])] if "prism" in mk else [])
-    for name, figures in servers:
-        statuses = ", ".join(f"{k}: {v}" for k, v in figures["statuses"].items())
-        cpu = figures.get("cpu_us_per_request")
-        rows.append(
+    if "streaming" in report:
+        s = report["streaming"]
+        lines += ["", f"(4) Streaming {s['mib']:g} MiB through the mock (its own process), TalkdeskClient.attachments"]
+        rows = [
+            ["upload", f"{s['upload_mib_s']:.0f} MiB/s", f"peak RSS +{s['upload_rss_growth_mib']:.1f} MiB"],
+            ["download", f"{s['download_mib_s']:.0f} MiB/s", f"peak RSS +{s['download_rss_growth_mib']:.1f} MiB"],
             [
-                name,
-                f"{figures['per_s']:.0f}",
-                ms(figures["p50_ms"]),
-                ms(figures["p99_ms"]),
-                us(cpu) if cpu else "-",
-                f"{figures['requests']} ({statuses})",
-            ]
-        )
-    lines += table(rows)
-    if "ratio_to_prism" in mk:
-        ratio = mk["ratio_to_prism"]
-        cpu_ratio = mk.get("cpu_ratio_prism_to_mock")
-        lines.append(
-            f"  attachkit / Prism requests/s: {ratio:.2f} "
-            f"(target >= {PRISM_TARGET:g}: {verdict(ratio >= PRISM_TARGET)})"
-            + (f"; Prism's CPU per request / the mock's: {cpu_ratio:.2f}" if cpu_ratio else "")
-        )
-    else:
-        lines.append(f"  Prism not measured: {mk.get('prism_skipped', 'no figures')}; attachkit's figures alone")
-    rss = mk.get("rss") or {}
-    if "requests" in rss:
-        limits = rss["limits"]
-        measured = rss["requests"] >= 1_000_000
-        lines += [
-            "  the mock's RSS as it keeps serving the same load "
-            f"(history_limit {limits['history_limit']}, record_limit {limits['record_limit']}):",
-            f"    after {rss['requests']:,} requests: {rss['last_mib']:.0f} MiB; "
-            f"{rss['first_mib']:.0f} MiB at {rss['points'][0]['requests']:,}, peak {rss['peak_mib']:.0f} MiB",
-            f"    slope over the second half: {rss['slope_kib_per_1000']:+.1f} KiB per 1,000 requests"
-            + (
-                ""
-                if measured
-                else f"; at that slope, 1 million requests: {rss['at_million_mib']:.0f} MiB (extrapolated)"
-            ),
-            "    checkpoints (requests: MiB): "
-            + ", ".join(f"{point['requests']}: {point['mib']:.0f}" for point in rss["points"]),
+                "client peak RSS growth",
+                f"{s['rss_growth_mib']:.1f} MiB (worst {s['rss_growth_max_mib']:.1f})",
+                f"target < 32 MiB: {verdict(s['rss_growth_max_mib'] < RSS_TARGET_MIB)}",
+            ],
+            [
+                "client RSS before",
+                f"{s['client_rss_before_mib']:.0f} MiB",
+                f"mock peak RSS {s['mock_peak_rss_mib']:.0f} MiB",
+            ],
         ]
-    t = report["tooling"]
-    lines += ["", "(6) Tooling"]
-    heaviest = ", ".join(f"{name} {value:.0f} ms" for name, value in t["import_warm_breakdown_ms"].items())
-    rows = [
-        [f"regenerate ({t['regenerate_command']})", f"{t['regenerate_s']:.1f} s"],
-        ["import attachkit, cold (no bytecode caches)", ms(t["import_cold_ms"])],
-        ["import attachkit, warm", ms(t["import_warm_ms"])],
-    ]
-    lines += table(rows)
-    lines.append(f"  of which (warm, cumulative): {heaviest}")
+        lines += table(rows)
+    if "mock" in report:
+        mk = report["mock"]
+        lines += [
+            "",
+            f"(5) The mock as a server: {mk['operation']} with {mk.get('validation', 'request')} validation, "
+            f"{mk['concurrency']} connections, {mk['duration_s']:g} s x {mk['reps']}"
+            + (
+                f", alternating with Stoplight Prism {mk['prism']['version']} on the same spec and load"
+                if "prism" in mk
+                else ""
+            ),
+        ]
+        rows = [["", "requests/s", "p50", "p99", "server CPU/request", "requests (statuses)"]]
+        servers = [("attachkit mock", mk)] + (
+            [(f"Prism {mk['prism']['version']}", mk["prism"])] if "prism" in mk else []
+        )
+        for name, figures in servers:
+            statuses = ", ".join(f"{k}: {v}" for k, v in figures["statuses"].items())
+            cpu = figures.get("cpu_us_per_request")
+            rows.append(
+                [
+                    name,
+                    f"{figures['per_s']:.0f}",
+                    ms(figures["p50_ms"]),
+                    ms(figures["p99_ms"]),
+                    us(cpu) if cpu else "-",
+                    f"{figures['requests']} ({statuses})",
+                ]
+            )
+        lines += table(rows)
+        if "ratio_to_prism" in mk:
+            ratio = mk["ratio_to_prism"]
+            cpu_ratio = mk.get("cpu_ratio_prism_to_mock")
+            lines.append(
+                f"  attachkit / Prism requests/s: {ratio:.2f} "
+                f"(target >= {PRISM_TARGET:g}: {verdict(ratio >= PRISM_TARGET)})"
+                + (f"; Prism's CPU per request / the mock's: {cpu_ratio:.2f}" if cpu_ratio else "")
+            )
+        else:
+            lines.append(f"  Prism not measured: {mk.get('prism_skipped', 'no figures')}; attachkit's figures alone")
+        rss = mk.get("rss") or {}
+        if "requests" in rss:
+            limits = rss["limits"]
+            measured = rss["requests"] >= 1_000_000
+            lines += [
+                "  the mock's RSS as it keeps serving the same load "
+                f"(history_limit {limits['history_limit']}, record_limit {limits['record_limit']}):",
+                f"    after {rss['requests']:,} requests: {rss['last_mib']:.0f} MiB; "
+                f"{rss['first_mib']:.0f} MiB at {rss['points'][0]['requests']:,}, peak {rss['peak_mib']:.0f} MiB",
+                f"    slope over the second half: {rss['slope_kib_per_1000']:+.1f} KiB per 1,000 requests"
+                + (
+                    ""
+                    if measured
+                    else f"; at that slope, 1 million requests: {rss['at_million_mib']:.0f} MiB (extrapolated)"
+                ),
+                "    checkpoints (requests: MiB): "
+                + ", ".join(f"{point['requests']}: {point['mib']:.0f}" for point in rss["points"]),
+            ]
+    if "tooling" in report:
+        t = report["tooling"]
+        lines += ["", "(6) Tooling"]
+        heaviest = ", ".join(f"{name} {value:.0f} ms" for name, value in t["import_warm_breakdown_ms"].items())
+        rows = [
+            [f"regenerate ({t['regenerate_command']})", f"{t['regenerate_s']:.1f} s"],
+            ["import attachkit, cold (no bytecode caches)", ms(t["import_cold_ms"])],
+            ["import attachkit, warm", ms(t["import_warm_ms"])],
+        ]
+        lines += table(rows)
+        lines.append(f"  of which (warm, cumulative): {heaviest}")
     targets = report["targets"]
     missed = [t for t in targets if not t["met"]]
     lines += ["", f"Targets: {len(targets) - len(missed)} of {len(targets)} met."]

@@ -1,7 +1,8 @@
 """`make bench`: what attachkit costs, measured against raw httpx and the Webex community SDK in one run.
 
-    python scripts/bench.py            # the full run (about 5-10 minutes on 2 cores)
+    python scripts/bench.py            # the full run (about 30 minutes on 2 cores, most of it the mock's soak)
     python scripts/bench.py --quick    # a tiny run that exercises every path in seconds (the smoke test's)
+    python scripts/bench.py --clients  # sections 1 to 3 only (a few minutes): the README's performance table
 
 Six measurements, everything on loopback, each figure the median of the repetitions:
 
@@ -11,8 +12,10 @@ Six measurements, everything on loopback, each figure the median of the repetiti
    interleaved in small batches, and each ratio is the median of the per-repetition ratios. The same calls through
    an in-memory transport give the CPU our layer adds per call, without sockets.
 2. Against `webexpythonsdk`: the same create/get, ours/theirs (target <= 0.85).
-3. Async: `AsyncWebexClient` with 64 calls in flight against the sync client in sequence, throughput ratio
-   (target >= 3), against the canned server as is and with a simulated network round trip.
+3. Async: 64 calls in flight against the sync client in sequence, throughput ratio, against the canned server as
+   is and with a simulated 5 ms round trip, for every async stack in one run: `AsyncWebexClient` on the aiohttp
+   backend (targets >= 1x at 0 ms, >= 10x at 5 ms; its CPU per call <= 1.25x that of raw `httpx.AsyncClient` over
+   the same aiohttp transport) and on the httpx backend (>= 3x at 5 ms), raw httpx and raw httpx2, async and sync.
 4. Streaming: upload then download a 256 MiB file through the mock (`python -m attachkit.testing`, its own
    process); throughput, and the client process's peak RSS growth over its baseline (target < 32 MiB).
 5. The mock as a server: `send_message` requests/s and p50/p99 latency with request and response validation,
@@ -28,7 +31,8 @@ Six measurements, everything on loopback, each figure the median of the repetiti
    "import attachkit"` cold (no bytecode caches) and warm.
 
 A table goes to stdout and `build/bench/bench.txt`, the figures to `build/bench/bench.json` (`bench-quick.*` with
-`--quick`). Where a target is missed, a profile of that case (cProfile; tracemalloc for memory) is printed and stored.
+`--quick`, `bench-clients.*` with `--clients`). Where a target is missed, a profile of that case (cProfile;
+tracemalloc for memory) is printed and stored.
 
 This file measures; `_bench_report.py` holds the targets and writes the table and the JSON.
 """
@@ -601,7 +605,29 @@ def meta(mode: Mode) -> dict[str, Any]:
 # Main -----------------------------------------------------------------------------------------------------------------
 
 
-def run(mode: Mode, out: Path, log: Callable[[str], None]) -> dict[str, Any]:
+def servers(bench: Bench, work: Path, log: Callable[[str], None]) -> None:
+    """Sections (4) to (6): streaming through the mock, the mock under load beside Prism, tooling."""
+    mode = bench.mode
+    storage = work / "mock-storage"
+    storage.mkdir()
+    with mock_server(storage) as mock:
+        log(f"(4) streaming {mode.stream_mib} MiB through the mock")
+        bench.streaming(mock, work)
+    loaded = work / "mock-load-storage"
+    loaded.mkdir()
+    limits = [f"--{name.replace('_', '-')}={value}" for name, value in MOCK_LIMITS.items()]
+    log(f"(5) starting Stoplight Prism {PRISM_VERSION} through npx" if mode.prism else "(5) Prism skipped")
+    with mock_server(loaded, "--validate-responses", *limits) as mock, prism_server(mode) as prism:
+        if isinstance(prism, str):
+            log(f"(5) Prism not measured: {prism}")
+        more = f"{mode.soak_requests:,} requests" if mode.soak_requests else f"{mode.soak_seconds:g} s"
+        log(f"(5) the mock under load, then {more} more for its RSS")
+        bench.mock_load(mock, prism)
+    log("(6) tooling")
+    bench.tooling(work)
+
+
+def run(mode: Mode, out: Path, log: Callable[[str], None], *, clients_only: bool = False) -> dict[str, Any]:
     bench = Bench(mode)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="attachkit-bench-") as tmp:
@@ -615,34 +641,24 @@ def run(mode: Mode, out: Path, log: Callable[[str], None]) -> dict[str, Any]:
             if bench.profile_cases:
                 log(f"profiling the missed cases: {', '.join(bench.profile_cases)}")
                 bench.profiles(url)
-        storage = work / "mock-storage"
-        storage.mkdir()
-        with mock_server(storage) as mock:
-            log(f"(4) streaming {mode.stream_mib} MiB through the mock")
-            bench.streaming(mock, work)
-        loaded = work / "mock-load-storage"
-        loaded.mkdir()
-        limits = [f"--{name.replace('_', '-')}={value}" for name, value in MOCK_LIMITS.items()]
-        log(f"(5) starting Stoplight Prism {PRISM_VERSION} through npx" if mode.prism else "(5) Prism skipped")
-        with mock_server(loaded, "--validate-responses", *limits) as mock, prism_server(mode) as prism:
-            if isinstance(prism, str):
-                log(f"(5) Prism not measured: {prism}")
-            more = f"{mode.soak_requests:,} requests" if mode.soak_requests else f"{mode.soak_seconds:g} s"
-            log(f"(5) the mock under load, then {more} more for its RSS")
-            bench.mock_load(mock, prism)
-        log("(6) tooling")
-        bench.tooling(work)
+        if not clients_only:
+            servers(bench, work, log)
     report = bench.report
     report["meta"]["load_average_end"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
     report["meta"]["elapsed_s"] = time.perf_counter() - started
     report["targets"] = [{**t.as_dict(), "met": t.met} for t in bench.targets]
-    reporting.write(report, out, "bench" if mode.name == "full" else f"bench-{mode.name}")
+    report["meta"]["sections"] = "clients" if clients_only else "all"
+    stem = "bench" if mode.name == "full" else f"bench-{mode.name}"
+    reporting.write(report, out, f"{stem}-clients" if clients_only else stem)
     return report
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tiny run that exercises every path (smoke test)")
+    parser.add_argument(
+        "--clients", action="store_true", help="only the client sections, (1) to (3): the README's performance table"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench", help="where the JSON and table go")
     args = parser.parse_args(argv)
     mode = QUICK if args.quick else FULL
@@ -652,7 +668,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     def log(text: str) -> None:
         print(f"[bench {time.perf_counter() - started:5.1f} s] {text}", file=sys.stderr, flush=True)
 
-    run(mode, args.out, log)
+    run(mode, args.out, log, clients_only=args.clients)
 
 
 if __name__ == "__main__":

@@ -50,6 +50,10 @@ def test_quick_bench_reports_every_section(tmp_path: Path) -> None:
     for heading in ("(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "cores", meta["python"]):
         assert heading in table
 
+    clients_only = {key: value for key, value in report.items() if key not in ("streaming", "mock", "tooling")}
+    text = "\n".join(_bench_report.render(clients_only))  # `bench.py --clients`: sections (1) to (3)
+    assert "(3)" in text and "(4)" not in text and "(6)" not in text
+
     for section in ("overhead", "in_memory", "async", "streaming", "mock", "tooling"):
         numbers = _numbers(report[section])
         assert numbers, section
