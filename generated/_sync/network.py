@@ -22,7 +22,7 @@ from typing import Any, Final
 import httpcore
 import httpx
 from attachkit._deadline import clamp
-from attachkit._faces import BodyStream, DefaultBackend
+from attachkit._faces import BodyStream, DefaultBackend, LoopBound
 
 # httpcore's exceptions as httpx's, most specific first (httpx keeps the same table privately).
 _EXCEPTIONS: Final[tuple[tuple[type[Exception], type[httpx.TransportError]], ...]] = (
@@ -171,20 +171,22 @@ class Network(httpx.BaseTransport):
         self._ssl = httpx.create_ssl_context(trust_env=trust_env)
         self._backend = DeadlineBackend()
         self._limits = limits
-        self._pools: dict[str | None, httpcore.ConnectionPool] = {None: self._pool(None)}
         self._explicit = proxy
         # Read once, like httpx: the environment of the moment the client was made.
         self._by_scheme: dict[str, str] = {}
-        if proxy is not None:
-            self._pools[proxy] = self._pool(proxy)
-        elif trust_env:
+        if proxy is None and trust_env:
             found = urllib.request.getproxies()
             for scheme in ("http", "https"):
                 url = found.get(scheme) or found.get("all")
                 if url:
                     self._by_scheme[scheme] = url
-                    if url not in self._pools:
-                        self._pools[url] = self._pool(url)
+        # One pool per route; the pools' connections belong to the event loop that made them.
+        self._pools = LoopBound(self._routes, _close_pools)
+
+    def _routes(self) -> dict[str | None, httpcore.ConnectionPool]:
+        """A pool for each route: direct, and through each proxy."""
+        proxies = {self._explicit} if self._explicit is not None else set(self._by_scheme.values())
+        return {route: self._pool(route) for route in (None, *sorted(proxies))}
 
     def _pool(self, proxy: str | None) -> httpcore.ConnectionPool:
         return httpcore.ConnectionPool(
@@ -206,7 +208,7 @@ class Network(httpx.BaseTransport):
         return proxy
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        pool = self._pools[self.route(request.url)]
+        pool = self._pools.get()[self.route(request.url)]
         core = httpcore.Request(
             method=request.method,
             url=httpcore.URL(
@@ -234,5 +236,9 @@ class Network(httpx.BaseTransport):
         )
 
     def close(self) -> None:
-        for pool in self._pools.values():
-            pool.close()
+        self._pools.close()
+
+
+def _close_pools(pools: dict[str | None, httpcore.ConnectionPool]) -> None:
+    for pool in pools.values():
+        pool.close()

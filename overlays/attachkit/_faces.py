@@ -12,7 +12,7 @@ import asyncio
 import threading
 from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Generator
 from types import TracebackType
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar
 
 import httpcore
 import httpx
@@ -22,6 +22,7 @@ from attachkit.errors import ValidationError
 
 R = TypeVar("R")
 P = ParamSpec("P")
+T = TypeVar("T")
 
 AsyncMethod = Callable[P, Coroutine[Any, Any, R]]
 """A resource method (async face)."""
@@ -112,6 +113,70 @@ class AttemptTimeout:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         return None
+
+
+class AsyncLoopBound(Generic[T]):
+    """Something that belongs to one event loop, such as httpcore's pools, whose sockets are that loop's.
+
+    Made inside the running loop on first use (clients are often built outside any loop), and made again when a
+    later call runs in another loop (`asyncio.run` twice). The old one is closed on its own loop the next time
+    that runs; a closed loop can close nothing, so what it left is closed when collected. One loop at a time:
+    the same client may not be used from two loops at once.
+    """
+
+    def __init__(self, make: Callable[[], T], close: Callable[[T], Coroutine[Any, Any, None]]) -> None:
+        self._make = make
+        self._close = close
+        self._value: T | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def get(self) -> T:
+        """The value of the running loop."""
+        loop = asyncio.get_running_loop()
+        value = self._value
+        if value is not None and self._loop is loop:
+            return value
+        old, old_loop = value, self._loop
+        value = self._make()
+        self._value, self._loop = value, loop
+        if old is not None and old_loop is not None:
+            self._close_on(old_loop, old)
+        return value
+
+    async def aclose(self) -> None:
+        """Close the value, on its own loop (now, when that is the running one)."""
+        value, loop = self._value, self._loop
+        self._value = self._loop = None
+        if value is None or loop is None:
+            return
+        if loop is asyncio.get_running_loop():
+            await self._close(value)
+        else:
+            self._close_on(loop, value)
+
+    def _close_on(self, loop: asyncio.AbstractEventLoop, value: T) -> None:
+        if not loop.is_closed():
+            loop.call_soon_threadsafe(lambda: loop.create_task(self._close(value)))
+
+
+class LoopBound(Generic[T]):
+    """The sync face's twin of `AsyncLoopBound`: there is no event loop, so the value is made once."""
+
+    def __init__(self, make: Callable[[], T], close: Callable[[T], None]) -> None:
+        self._make = make
+        self._close = close
+        self._value: T | None = None
+
+    def get(self) -> T:
+        """The value, made on first use."""
+        if self._value is None:
+            self._value = self._make()
+        return self._value
+
+    def close(self) -> None:
+        value, self._value = self._value, None
+        if value is not None:
+            self._close(value)
 
 
 def async_default_network(settings: Settings) -> httpx.AsyncBaseTransport:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import aiohttp
+import httpcore
 import httpx
 import pytest
 
@@ -753,6 +754,52 @@ def test_one_client_from_two_event_loops(server: MockServer) -> None:
     asyncio.run(client.close())
     assert network._session is None
     assert first != second
+
+
+# A closed loop can close nothing (see above).
+@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
+def test_one_httpx_backend_client_from_two_event_loops(server: MockServer) -> None:
+    """The httpx backend too: each loop gets pools of its own (httpcore's connections are their loop's), where
+    reusing the first loop's would fail with "Event loop is closed"."""
+    client = AsyncWebexClient(**server.webex_kwargs(), backend="httpx")
+    network = inner(client)
+    assert isinstance(network, AsyncNetwork)
+
+    async def create() -> tuple[str, httpcore.AsyncConnectionPool]:
+        return await _create(client), network._pools.get()[None]
+
+    first, first_pool = asyncio.run(create())
+    second, second_pool = asyncio.run(create())
+    assert first != second and first_pool is not second_pool
+    asyncio.run(client.close())
+
+
+def test_pools_left_on_a_loop_that_runs_again_are_closed_there(server: MockServer) -> None:
+    client = AsyncWebexClient(**server.webex_kwargs(), backend="httpx")
+    network = inner(client)
+    assert isinstance(network, AsyncNetwork)
+
+    async def create() -> httpcore.AsyncConnectionPool:
+        await _create(client)
+        return network._pools.get()[None]
+
+    async def settle() -> None:
+        await asyncio.sleep(0)  # one turn: the close handed to this loop becomes a task
+        await asyncio.gather(*(asyncio.all_tasks() - {asyncio.current_task()}))
+
+    first_loop, second_loop = asyncio.new_event_loop(), asyncio.new_event_loop()
+    try:
+        first_pool = first_loop.run_until_complete(create())
+        assert len(first_pool.connections) == 1
+        second_pool = second_loop.run_until_complete(create())
+        assert second_pool is not first_pool and first_pool.connections  # left open while its loop is idle
+        first_loop.run_until_complete(settle())
+        assert first_pool.connections == []
+        second_loop.run_until_complete(client.close())
+        assert second_pool.connections == []
+    finally:
+        first_loop.close()
+        second_loop.close()
 
 
 async def test_concurrent_first_calls_share_one_session(mock: MockServer, monkeypatch: pytest.MonkeyPatch) -> None:
