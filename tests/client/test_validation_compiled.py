@@ -161,7 +161,7 @@ def explained(run: Any) -> bool:
 
 
 @pytest.mark.parametrize(("package", "operation_id"), operations())
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_yes_no_pass_agrees_with_the_naming_walk(package: str, operation_id: str, data: st.DataObject) -> None:
     c: Contract = contract(f"attachkit._generated.{package}", operation_id)
@@ -224,7 +224,7 @@ SCHEMAS: list[dict[str, Any]] = [
 
 
 @pytest.mark.parametrize("schema", SCHEMAS, ids=[f"schema{i}" for i in range(len(SCHEMAS))])
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_keywords_the_specs_do_not_use_today_agree_too(schema: dict[str, Any], data: st.DataObject) -> None:
     salted = data.draw(st.booleans(), label="salted")
