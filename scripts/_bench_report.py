@@ -62,7 +62,8 @@ def render(report: dict[str, Any]) -> list[str]:
     meta_ = report["meta"]
     load = meta_.get("load_average_start")
     lines = [
-        f"attachkit bench ({meta_['mode']}), {meta_['date']}: {meta_['cores']} cores, {meta_['python']}, "
+        f"attachkit bench ({meta_['mode']}{', sections 1-3' if meta_.get('sections') == 'clients' else ''}), "
+        f"{meta_['date']}: {meta_['cores']} cores, {meta_['python']}, "
         f"{meta_['platform']}" + (f", load average {load[0]:.1f} at start" if load else ""),
         f"Each figure is the median of {meta_['reps']} repetitions; each ratio the median of the per-repetition "
         "ratios, the variants run interleaved.",
