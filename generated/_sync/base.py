@@ -149,6 +149,16 @@ class Resource(Generic[G]):
         answer = self._call(operation, send, timeout=timeout, max_retries=max_retries, extra_headers=extra_headers)
         return self._expect(answer, expected)
 
+    def _expect_no_content(self, answer: Answer[object], consequence: str) -> None:
+        """A delete's answer: a 204, else `UnexpectedResponseError` with the response, saying `consequence` (what
+        the server may have done all the same)."""
+        if answer.status_code != HTTPStatus.NO_CONTENT:
+            raise unexpected_success(
+                self._session.settings.vendor,
+                answer.response,
+                f"{answer.operation} answered {answer.status_code}, which its spec does not describe; {consequence}",
+            )
+
     def _expect(self, answer: Answer[object], expected: type[T]) -> T:
         """The answer's model when it is an `expected`, else `UnexpectedResponseError` with the response."""
         if isinstance(answer.parsed, expected):

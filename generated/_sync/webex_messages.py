@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
@@ -146,13 +145,7 @@ class Messages(Resource[AuthenticatedClient]):
             max_retries=max_retries,
             extra_headers=extra_headers,
         )
-        if answer.status_code != HTTPStatus.NO_CONTENT:
-            raise unexpected_success(
-                self._session.settings.vendor,
-                answer.response,
-                f"delete_message answered {answer.status_code}, which its spec does not describe; "
-                "the message may have been deleted",
-            )
+        self._expect_no_content(answer, "the message may have been deleted")
 
 
 class Contents(Resource[AuthenticatedClient]):

@@ -192,13 +192,7 @@ class Webhooks(Resource[AuthenticatedClient]):
             max_retries=max_retries,
             extra_headers=extra_headers,
         )
-        if answer.status_code != HTTPStatus.NO_CONTENT:
-            raise unexpected_success(
-                self._session.settings.vendor,
-                answer.response,
-                f"delete_webhook answered {answer.status_code}, which its spec does not describe; "
-                "the webhook may have been deleted",
-            )
+        self._expect_no_content(answer, "the webhook may have been deleted")
 
     def ensure(
         self,

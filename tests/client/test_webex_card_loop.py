@@ -688,3 +688,15 @@ async def test_a_delivery_passes_verify_webhook(face: LoopFace) -> None:
         # The inputs are not in the event: they are read with the action's id.
         assert (await done(wx.attachment_actions.get(event.data.id))).inputs == {"Name": "Ada"}
         await done(wx.close())
+
+
+@pytest.mark.parametrize(("resource", "noun"), [("messages", "message"), ("webhooks", "webhook")])
+async def test_a_delete_answered_other_than_204_says_the_server_may_have_deleted(
+    face: LoopFace, resource: str, noun: str
+) -> None:
+    wx = face.webex_over(lambda request: httpx.Response(200, json={}))
+    with pytest.raises(errors.UnexpectedResponseError) as caught:
+        await done(getattr(wx, resource).delete("some-id"))
+    assert f"delete_{noun} answered 200" in str(caught.value)
+    assert f"the {noun} may have been deleted" in str(caught.value)
+    assert caught.value.status_code == 200

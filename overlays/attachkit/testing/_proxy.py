@@ -654,7 +654,7 @@ class UpstreamProxy:
         started_at, started = time.time(), time.perf_counter()
         method = request.method
         query = request.scope.get("query_string", b"").decode("latin-1")
-        body, rest = await self._read(request)
+        body, rest = await _read_capped(request.stream(), self.max_request_bytes)
         if rest is None:
             request.state.body = body  # what the mock's request history shows (``_bodies.body_read``)
         content_type = request.headers.get("content-type", "")
@@ -687,7 +687,7 @@ class UpstreamProxy:
             return self._failed(request, name, vendor, dialect, path, query, body, findings, exc, started_at, started)
         mark_consumed(request)  # httpx sent the whole body before it read the answer
         try:
-            raw, more = await self._read_upstream(upstream)
+            raw, more = await _read_capped(upstream.aiter_raw(), self.max_response_bytes)  # still encoded
         except httpx.HTTPError as exc:
             await upstream.aclose()
             return self._failed(request, name, vendor, dialect, path, query, body, findings, exc, started_at, started)
@@ -742,26 +742,6 @@ class UpstreamProxy:
         if self._client is None:
             self._client = httpx.AsyncClient(timeout=self._timeout, follow_redirects=False)
         return self._client
-
-    async def _read(self, request: Request) -> tuple[bytes, AsyncIterator[bytes] | None]:
-        """The body, whole; or, past ``max_request_bytes``, what was read and the stream of the rest."""
-        buffer = bytearray()
-        stream = request.stream()
-        async for chunk in stream:
-            buffer += chunk
-            if len(buffer) > self.max_request_bytes:
-                return bytes(buffer), stream
-        return bytes(buffer), None
-
-    async def _read_upstream(self, upstream: httpx.Response) -> tuple[bytes, AsyncIterator[bytes] | None]:
-        """The upstream's raw (still encoded) body, whole; or, past ``max_response_bytes``, a prefix and the rest."""
-        buffer = bytearray()
-        chunks = upstream.aiter_raw()
-        async for chunk in chunks:
-            buffer += chunk
-            if len(buffer) > self.max_response_bytes:
-                return bytes(buffer), chunks
-        return bytes(buffer), None
 
     @staticmethod
     def _content(
@@ -1080,3 +1060,13 @@ def _error_fields(error: BaseException) -> list[Finding]:
         else:
             fields.append((_dotted(where), str(schema_error.message)))
     return fields
+
+
+async def _read_capped(chunks: AsyncIterator[bytes], cap: int) -> tuple[bytes, AsyncIterator[bytes] | None]:
+    """A body, whole; or, once past `cap` bytes, what was read and the stream of the rest."""
+    buffer = bytearray()
+    async for chunk in chunks:
+        buffer += chunk
+        if len(buffer) > cap:
+            return bytes(buffer), chunks
+    return bytes(buffer), None

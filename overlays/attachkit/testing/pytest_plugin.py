@@ -37,6 +37,7 @@ import pytest
 
 if TYPE_CHECKING:
     from ._app import MockApp
+    from ._config import MockConfig
     from ._server import MockServer
 
 
@@ -57,13 +58,9 @@ def attachkit_mock_options() -> dict[str, Any]:
 def attachkit_mock(request: pytest.FixtureRequest, attachkit_mock_options: dict[str, Any]) -> Iterator[MockServer]:
     """A running :class:`~attachkit.testing.MockServer`, with response validation on, stopped after the test."""
     # Imported here, not at the top: pytest loads this plugin in every run, with or without the mock extra.
-    from . import MockConfig, MockServer
+    from . import MockServer
 
-    options: dict[str, Any] = {"validate_responses": True, **attachkit_mock_options}
-    marker = request.node.get_closest_marker("attachkit_mock")
-    if marker is not None:
-        options.update(marker.kwargs)
-    with MockServer(dataclasses.replace(MockConfig(), **options)) as mock:
+    with MockServer(_config(request, attachkit_mock_options)) as mock:
         yield mock
     if mock.response_violations:
         pytest.fail(f"the attachkit mock sent responses that break its spec: {mock.response_violations}")
@@ -73,13 +70,21 @@ def attachkit_mock(request: pytest.FixtureRequest, attachkit_mock_options: dict[
 def attachkit_mock_app(request: pytest.FixtureRequest, attachkit_mock_options: dict[str, Any]) -> Iterator[MockApp]:
     """The mock as an in-process ASGI app (:class:`~attachkit.testing.MockApp`), configured like
     :func:`attachkit_mock`, closed after the test; responses that break the spec fail it at teardown."""
-    from . import MockConfig, create_app
+    from . import create_app
 
-    options: dict[str, Any] = {"validate_responses": True, **attachkit_mock_options}
-    marker = request.node.get_closest_marker("attachkit_mock")
-    if marker is not None:
-        options.update(marker.kwargs)
-    with create_app(dataclasses.replace(MockConfig(), **options)) as app:
+    with create_app(_config(request, attachkit_mock_options)) as app:
         yield app
     if app.response_violations:
         pytest.fail(f"the attachkit mock sent responses that break its spec: {app.response_violations}")
+
+
+def _config(request: pytest.FixtureRequest, options: dict[str, Any]) -> MockConfig:
+    """The mock's configuration for a test: response validation on, then `attachkit_mock_options`, then the test's
+    `attachkit_mock` marker."""
+    from . import MockConfig
+
+    merged: dict[str, Any] = {"validate_responses": True, **options}
+    marker = request.node.get_closest_marker("attachkit_mock")
+    if marker is not None:
+        merged.update(marker.kwargs)
+    return dataclasses.replace(MockConfig(), **merged)
