@@ -47,6 +47,7 @@ SUBSTITUTIONS: tuple[tuple[str, str], ...] = (
     (r"\basleep\b", "sleep"),
     (r"\basync_default_network\b", "default_network"),
     (r"\bStopAsyncIteration\b", "StopIteration"),
+    (r"\basend\b", "send"),
     # AsyncX -> X: attachkit's own names and httpx's (AsyncClient, AsyncBaseTransport, AsyncHTTPTransport).
     (r"\bAsync(?=[A-Z])", ""),
 )

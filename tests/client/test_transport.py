@@ -161,7 +161,8 @@ def test_url_join_matches_httpx(base: str, path: str) -> None:
     from attachkit._generated._sync.http import APIClient
     from attachkit._vendors import WEBEX
 
-    ours = APIClient(vendor=WEBEX, clock=FakeClock(), base_url=base)
+    unused = httpx.MockTransport(lambda request: httpx.Response(204))
+    ours = APIClient(vendor=WEBEX, clock=FakeClock(), base_url=base, transport=unused)
     theirs = httpx.Client(base_url=base)
     assert ours.build_request("GET", path).url == theirs.build_request("GET", path).url
     assert ours.build_request("GET", path).url.raw_path == theirs.build_request("GET", path).url.raw_path
