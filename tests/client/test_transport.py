@@ -166,3 +166,18 @@ def test_url_join_matches_httpx(base: str, path: str) -> None:
     theirs = httpx.Client(base_url=base)
     assert ours.build_request("GET", path).url == theirs.build_request("GET", path).url
     assert ours.build_request("GET", path).url.raw_path == theirs.build_request("GET", path).url.raw_path
+
+
+def test_joined_urls_stay_parsed_within_a_bound() -> None:
+    from attachkit import _join
+
+    prefix = "http://127.0.0.1:8080/webex/v1/"
+    first = _join.join(prefix, "/attachment/actions")
+    assert first is _join.join(prefix, "/attachment/actions"), "a repeated path is parsed once"
+    assert first == httpx.URL(prefix + "attachment/actions")
+    for n in range(_join._KEPT * 2):
+        assert _join.join(prefix, f"/attachment/actions/{n}") == httpx.URL(f"{prefix}attachment/actions/{n}")
+        assert len(_join._parsed) <= _join._KEPT
+    with pytest.raises(httpx.InvalidURL):
+        _join.join(prefix, "/attachment/actions/a\x00b")
+    assert prefix + "attachment/actions/a\x00b" not in _join._parsed, "an invalid URL is not kept"
