@@ -75,6 +75,46 @@ class AsyncLock:
         self._lock.release()
 
 
+class AsyncDoor:
+    """A lock entered in one place and left in another (async face); made inside the running loop."""
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+
+    async def enter(self, timeout: float | None) -> bool:
+        """Take the lock, in the order of arrival; False when `timeout` seconds pass first."""
+        if timeout is None:
+            return await self._lock.acquire()
+        try:
+            async with asyncio.timeout(timeout):
+                return await self._lock.acquire()
+        except TimeoutError:
+            return False
+
+    def leave(self) -> None:
+        self._lock.release()
+
+    def taken(self) -> bool:
+        """Whether a request is through the door and not yet placed."""
+        return self._lock.locked()
+
+
+class Door:
+    """The sync face's twin of `AsyncDoor`."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def enter(self, timeout: float | None) -> bool:
+        return self._lock.acquire(timeout=-1 if timeout is None else timeout)
+
+    def leave(self) -> None:
+        self._lock.release()
+
+    def taken(self) -> bool:
+        return self._lock.locked()
+
+
 class AsyncAttemptTimeout:
     """Cancels an attempt at its deadline (async face), for transports whose sockets attachkit cannot reach.
 

@@ -781,7 +781,8 @@ def test_pools_left_on_a_loop_that_runs_again_are_closed_there(server: MockServe
 
     async def create() -> httpcore.AsyncConnectionPool:
         await _create(client)
-        return network._pools.get()[None]
+        pool, _door = network._pools.get()[None]
+        return pool
 
     async def settle() -> None:
         await asyncio.sleep(0)  # one turn: the close handed to this loop becomes a task
