@@ -18,7 +18,7 @@ if __package__:  # imported as `scripts._bench_report`
 else:  # imported by `python scripts/bench.py`, whose folder is first on sys.path
     from _bench_chart import chart
 
-OVERHEAD_TARGET = 1.15
+OVERHEAD_TARGET = 1.10  # the hardening issue's: response checks and all, within a tenth of raw httpx
 COMMUNITY_TARGET = 0.85
 # Async throughput, 64 calls in flight over sync calls in sequence: {server latency ms: {variant: at least}}.
 ASYNC_TARGETS: dict[float, dict[str, float]] = {0.0: {"aiohttp": 1.0}, 5.0: {"aiohttp": 10.0, "httpx backend": 3.0}}
@@ -70,7 +70,7 @@ def render(report: dict[str, Any]) -> list[str]:
     ]
     o = report["overhead"]
     lines += ["", f"(1) Client overhead vs raw httpx, canned local server ({o['calls_per_rep']} calls x {o['reps']})"]
-    rows = [["", "client", "wall/call", "CPU/call", "wall ratio", "CPU ratio", "target <= 1.15"]]
+    rows = [["", "client", "wall/call", "CPU/call", "wall ratio", "CPU ratio", f"target <= {OVERHEAD_TARGET:.2f}"]]
     for op, figures in o["ops"].items():
         ratio = figures["attachkit/httpx"]
         rows.append([op, "httpx", us(figures["httpx"]["wall_us"]), us(figures["httpx"]["cpu_us"]), "1", "1", ""])

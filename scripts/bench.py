@@ -8,7 +8,7 @@ Six measurements, everything on loopback, each figure the median of the repetiti
 
 1. Client overhead: `WebexClient.attachment_actions.create` / `.get` and `TalkdeskClient.conversations.send_message`
    against a minimal canned server in another process (`_bench_server.py`), per-call wall and client CPU time,
-   as ratios to raw `httpx.Client` sending the same request and parsing the JSON (target <= 1.15). The variants run
+   as ratios to raw `httpx.Client` sending the same request and parsing the JSON (target <= 1.10). The variants run
    interleaved in small batches, and each ratio is the median of the per-repetition ratios. The same calls through
    an in-memory transport give the CPU our layer adds per call, without sockets.
 2. Against `webexpythonsdk`: the same create/get, ours/theirs (target <= 0.85).
