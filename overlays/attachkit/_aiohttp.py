@@ -343,7 +343,7 @@ class AiohttpNetwork(httpx.AsyncBaseTransport):
                 total=None,
                 connect=budget if waiting is None else min(waiting, budget),
                 sock_connect=budget if connect is None else min(connect, budget),
-                sock_read=read,
+                sock_read=None,  # the attempt is cancelled at its deadline, which no single read can outlast
             )
         key = (connect, read, pool)
         found = self._timeouts.get(key)
