@@ -43,6 +43,7 @@ from attachkit._generated._sync.network import Network
 from attachkit._streams import UploadBody
 from attachkit.testing import MockServer
 from tests.resilience.hostile_servers import (
+    ACTION,
     ForwardProxy,
     JsonServer,
     RawServer,
@@ -63,15 +64,6 @@ from tests.resilience.hostile_servers import (
 
 MiB = 1024 * 1024
 LIMIT = 20.0  # no call here may run longer; past it the test fails instead of hanging
-ACTION = {
-    "id": "a",
-    "type": "submit",
-    "messageId": "m",
-    "inputs": {},
-    "personId": "p",
-    "roomId": "r",
-    "created": "2016-05-10T19:41:00.100Z",
-}
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUEST_METHOD")
 
 

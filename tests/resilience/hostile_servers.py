@@ -36,6 +36,16 @@ MAX_BEHAVIOUR: Final = 30.0  # no misbehaviour lasts longer, even if nobody stop
 JOIN: Final = 5.0  # how long stopping waits for each thread
 POLL: Final = 0.01  # how often loops look at their stop event
 
+ACTION: Final = {  # a Webex attachment action, as the peers here answer it: the smallest valid one
+    "id": "a",
+    "type": "submit",
+    "messageId": "m",
+    "inputs": {},
+    "personId": "p",
+    "roomId": "r",
+    "created": "2016-05-10T19:41:00.100Z",
+}
+
 # ---------------------------------------------------------------------------------------------------------------
 # Running a client call with a bound
 

@@ -37,6 +37,7 @@ from attachkit.testing import MockServer
 from tests._support.waiting import eventually
 from tests.resilience import figures
 from tests.resilience.hostile_servers import (
+    ACTION,
     Behaviour,
     Outcome,
     RawServer,
@@ -67,15 +68,6 @@ SLACK = 1.0  # how far past the timeout a timed-out call may end: a generous bou
 LIMIT = 15.0  # no call of this module may run longer; past it the test fails instead of hanging
 MEMORY_BOUND = 64 * 1024 * 1024  # the most a client may allocate for one capped answer, bombs included
 MiB = 1024 * 1024
-ACTION = {
-    "id": "a",
-    "type": "submit",
-    "messageId": "m",
-    "inputs": {},
-    "personId": "p",
-    "roomId": "r",
-    "created": "2016-05-10T19:41:00.100Z",
-}
 ACTION_BYTES = json.dumps(ACTION).encode()
 JSON = ("Content-Type", "application/json")
 CLOSE = ("Connection", "close")

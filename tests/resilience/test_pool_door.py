@@ -22,17 +22,8 @@ from attachkit import AsyncWebexClient
 from attachkit._async.network import AsyncNetwork
 from attachkit._generated._sync.network import Network
 from tests._support.waiting import aeventually, eventually
-from tests.resilience.hostile_servers import JsonServer, RawServer, Reply, Seen, silent
+from tests.resilience.hostile_servers import ACTION, JsonServer, RawServer, Reply, Seen, silent
 
-ACTION = {
-    "id": "a",
-    "type": "submit",
-    "messageId": "m",
-    "inputs": {},
-    "personId": "p",
-    "roomId": "r",
-    "created": "2016-05-10T19:41:00.100Z",
-}
 ONE = httpx.Limits(max_connections=1, max_keepalive_connections=1)
 
 

@@ -16,10 +16,11 @@ loopback ports, so the client sees a base_url that is not loopback while every b
 from __future__ import annotations
 
 import base64
+import logging
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import pytest
@@ -27,6 +28,7 @@ import pytest
 from attachkit import AsyncTalkdeskClient, AsyncWebexClient, TalkdeskClient, WebexClient, errors
 from attachkit.testing import MockServer
 from tests.resilience.hostile_servers import (
+    ACTION,
     ForwardProxy,
     JsonServer,
     Outcome,
@@ -40,15 +42,6 @@ from tests.resilience.hostile_servers import (
 
 LIMIT = 20.0  # no call of this module may run longer; past it the test fails instead of hanging
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUEST_METHOD")
-ACTION = {
-    "id": "a",
-    "type": "submit",
-    "messageId": "m",
-    "inputs": {},
-    "personId": "p",
-    "roomId": "r",
-    "created": "2016-05-10T19:41:00.100Z",
-}
 CONTENT = b"hello through the proxy"
 
 
@@ -493,8 +486,12 @@ async def test_plain_http_storage_links_are_refused_async(site: Site, tmp_path: 
     assert not (tmp_path / "out").exists()
 
 
-def check_link_followed(site: Site, outcome: Outcome, tmp_path: Path) -> None:
-    """The control: allowed, the same links are used, through the proxy like everything else."""
+def check_link_followed(site: Site, outcome: Outcome, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The control: allowed, the same links are used, through the proxy like everything else; and no log record, of
+    any logger at any level, holds their signature (httpx would log each request's whole URL at INFO)."""
+    messages = [record.getMessage() for record in caplog.records]
+    assert any(STORAGE_HOST in m for m in messages), "the storage requests were logged"
+    assert [m for m in messages if "s3cret" in m] == []
     assert succeeded(outcome) == len(CONTENT)
     assert (tmp_path / "out").read_bytes() == CONTENT
     assert [(s.method, s.target) for s in site.storage_requests()] == [("PUT", UPLOAD_URL), ("GET", DOWNLOAD_URL)]
@@ -502,19 +499,28 @@ def check_link_followed(site: Site, outcome: Outcome, tmp_path: Path) -> None:
     assert [s.method for s in site.proxy.seen if s.method == "CONNECT"]  # and the API went through the tunnel
 
 
-def test_plain_http_storage_links_with_allow_insecure_http_sync(site: Site, tmp_path: Path) -> None:
+def test_plain_http_storage_links_with_allow_insecure_http_sync(
+    site: Site, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+
     def go() -> int:
         with TalkdeskClient(**site.options(allow_insecure_http=True)) as client:
             attachment = client.attachments.upload(CONTENT, name="a.txt")
             return client.attachments.download(attachment.id, tmp_path / "out")
 
-    check_link_followed(site, bounded(go, LIMIT), tmp_path)
+    check_link_followed(site, bounded(go, LIMIT), tmp_path, caplog)
 
 
-async def test_plain_http_storage_links_with_allow_insecure_http_async(site: Site, tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["aiohttp", "httpx"])
+async def test_plain_http_storage_links_with_allow_insecure_http_async(
+    site: Site, tmp_path: Path, caplog: pytest.LogCaptureFixture, backend: Literal["aiohttp", "httpx"]
+) -> None:
+    caplog.set_level(logging.DEBUG)
+
     async def go() -> int:
-        async with AsyncTalkdeskClient(**site.options(allow_insecure_http=True)) as client:
+        async with AsyncTalkdeskClient(**site.options(allow_insecure_http=True, backend=backend)) as client:
             attachment = await client.attachments.upload(CONTENT, name="a.txt")
             return await client.attachments.download(attachment.id, tmp_path / "out")
 
-    check_link_followed(site, await abounded(go, LIMIT), tmp_path)
+    check_link_followed(site, await abounded(go, LIMIT), tmp_path, caplog)
