@@ -49,9 +49,9 @@ class _Turn:
 
     httpcore's pool hands every request queued in the same moment the same idle connection; all but one then find
     it taken and queue again, each time scanning every connection. At 64 calls in flight that was about 12
-    attempts a request, and most of the CPU of a call. One request at a time through
-    the door, each gone through once it writes on its connection or starts a new one, and every request is placed
-    at the first try. Waiting for a free connection still happens inside the pool, in the order of arrival.
+    attempts a request, and most of the CPU of a call. One request at a time through the door, each gone through
+    once it writes on its connection or starts a new one, and every request is placed at the first try. Waiting
+    for a free connection still happens inside the pool, in the order of arrival, within the pool timeout.
     """
 
     __slots__ = ("door",)
