@@ -61,10 +61,13 @@ def render(report: dict[str, Any]) -> list[str]:
     """The table of a report, line by line."""
     meta_ = report["meta"]
     load = meta_.get("load_average_start")
+    steal = meta_.get("cpu_steal_async")
     lines = [
         f"attachkit bench ({meta_['mode']}{', sections 1-3' if meta_.get('sections') == 'clients' else ''}), "
         f"{meta_['date']}: {meta_['cores']} cores, {meta_['python']}, "
-        f"{meta_['platform']}" + (f", load average {load[0]:.1f} at start" if load else ""),
+        f"{meta_['platform']}"
+        + (f", load average {load[0]:.1f} at start" if load else "")
+        + (f", {steal:.0%} of the CPU time stolen by the hypervisor during (3)" if steal is not None else ""),
         f"Each figure is the median of {meta_['reps']} repetitions; each ratio the median of the per-repetition "
         "ratios, the variants run interleaved.",
     ]

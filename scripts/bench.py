@@ -590,6 +590,29 @@ def import_time(cwd: Path, extra_env: dict[str, str]) -> tuple[float, list[tuple
     return entries[index][2], [(name, round(ms, 1)) for name, ms in heaviest]
 
 
+def cpu_ticks() -> tuple[int, int] | None:
+    """The machine's CPU time stolen by the hypervisor and its CPU time in all, in ticks (Linux), else None.
+
+    On a shared VM, stolen time slows what is CPU-bound (the async clients) far more than what waits (the sync
+    client at 5 ms), so it moves the async ratios; the report says how much there was.
+    """
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()
+    except (OSError, IndexError):
+        return None
+    if fields[0] != "cpu" or len(fields) < 9:
+        return None
+    ticks = [int(value) for value in fields[1:9]]  # user nice system idle iowait irq softirq steal
+    return ticks[7], sum(ticks)
+
+
+def steal_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+    """The share of CPU time stolen between two `cpu_ticks()` readings, or None."""
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
+
+
 def meta(mode: Mode) -> dict[str, Any]:
     return {
         "mode": mode.name,
@@ -637,7 +660,9 @@ def run(mode: Mode, out: Path, log: Callable[[str], None], *, clients_only: bool
             log("(1)/(2) client overhead against the canned server")
             bench.overhead(url)
             log("(3) async throughput")
+            ticks = cpu_ticks()
             bench.async_throughput({0.0: url, mode.async_latency_ms: f"http://127.0.0.1:{slow.address}"})
+            bench.report["meta"]["cpu_steal_async"] = steal_share(ticks, cpu_ticks())
             if bench.profile_cases:
                 log(f"profiling the missed cases: {', '.join(bench.profile_cases)}")
                 bench.profiles(url)

@@ -49,6 +49,9 @@ def test_quick_bench_reports_every_section(tmp_path: Path) -> None:
     assert meta["cores"] >= 1 and meta["python"].split()[-1] == ".".join(map(str, sys.version_info[:3]))
     for heading in ("(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "cores", meta["python"]):
         assert heading in table
+    if Path("/proc/stat").exists():  # Linux: the hypervisor's share of section 3's CPU time is reported
+        assert 0.0 <= meta["cpu_steal_async"] <= 1.0
+        assert "stolen by the hypervisor during (3)" in table
 
     clients_only = {key: value for key, value in report.items() if key not in ("streaming", "mock", "tooling")}
     text = "\n".join(_bench_report.render(clients_only))  # `bench.py --clients`: sections (1) to (3)
