@@ -24,6 +24,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any, Final
 
+from ._response_checks import Check, _anything, _nothing
 from .errors import ValidationError
 
 MISSING: Final[Any] = object()
@@ -39,7 +40,6 @@ _TYPES: Final[dict[str, tuple[type, ...]]] = {
     "object": (dict,),
 }
 
-Check = Callable[[Any], bool]
 _NO_PARAMS: Final[Mapping[str, object]] = MappingProxyType({})
 _DOTS: Final = frozenset((".", ".."))
 
@@ -487,14 +487,6 @@ def _encodes(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _anything(value: Any) -> bool:
-    return True
-
-
-def _nothing(value: Any) -> bool:
-    return False
 
 
 @functools.cache
