@@ -11,6 +11,8 @@ Real loopback servers, sync and async.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import threading
 from typing import Any
 
@@ -18,7 +20,7 @@ import httpcore
 import httpx
 import pytest
 
-from attachkit import AsyncWebexClient
+from attachkit import AsyncWebexClient, FakeClock, WebexClient, errors
 from attachkit._async.network import AsyncNetwork
 from attachkit._generated._sync.network import Network
 from tests._support.waiting import aeventually, eventually
@@ -109,3 +111,29 @@ def test_a_request_waiting_at_the_door_keeps_its_own_pool_timeout_sync() -> None
             ahead.join()
     holder.join()
     assert ended[:2] == [("C", "PoolTimeout"), ("B", "PoolTimeout")]
+
+
+def test_a_call_that_finds_no_free_connection_is_retried_then_times_out(caplog: pytest.LogCaptureFixture) -> None:
+    """What the reliability guide promises of waiting for a connection, through a client: each attempt waits its
+    pool timeout, is retried as never sent, and the call ends in `APITimeoutError` with nothing sent."""
+    caplog.set_level(logging.INFO, logger="attachkit")
+    network = Network(proxy=None, limits=ONE, trust_env=False)
+    with RawServer(silent()) as server, httpx.Client(transport=network) as pool:
+        holder = threading.Thread(target=_held, args=(pool, server.url))  # the only connection, never answered
+        holder.start()
+        eventually(lambda: server.connections == 1, what="the connection taken")
+        options = {"access_token": "t", "base_url": f"{server.url}/v1", "http_client": pool, "clock": FakeClock()}
+        with (
+            WebexClient(**options, timeout=0.2, max_retries=1) as webex,
+            pytest.raises(errors.APITimeoutError) as raised,
+        ):
+            webex.attachment_actions.get("a")
+        assert "PoolTimeout" in str(raised.value)
+        assert len(server.requests) == 1, "only the holder's request reached the server"
+    holder.join()
+    assert [r.getMessage() for r in caplog.records if "retrying" in r.getMessage()] != [], "the first was retried"
+
+
+def _held(client: httpx.Client, url: str) -> None:
+    with contextlib.suppress(httpx.HTTPError):
+        client.get(url, timeout=httpx.Timeout(10.0))
